@@ -17,6 +17,8 @@ export const LABELS = {
   spake2Aad: 'pairwire/1 pairing',
   /** HKDF info deriving the pairing key from Ke (spec §5.6). */
   pairingKeyInfo: 'pairwire/1 pairing key',
+  /** HKDF info deriving the hmac-sha256 request-signing secret from the pairing key (spec §8.3). */
+  requestHmacKeyInfo: 'pairwire/1 request hmac key',
   /** The first prologue field of every Noise session (spec §7.3). */
   noisePrologue: 'pairwire/1 session',
   /** Noise protocol name (Noise rev 34 §8). */
