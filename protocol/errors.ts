@@ -19,6 +19,7 @@ export type ProtocolErrorCode =
   | 'frame-too-short'
   | 'nonce-exhausted'
   | 'invalid-state'
+  | 'signature-missing'
   | 'malformed-signature'
   | 'missing-component'
   | 'unsupported-algorithm'
@@ -38,6 +39,7 @@ const FIXED_MESSAGES: Record<ProtocolErrorCode, string> = {
   'frame-too-short': 'message is shorter than its fixed parts',
   'nonce-exhausted': 'cipher nonce space exhausted',
   'invalid-state': 'operation not allowed in this state',
+  'signature-missing': 'request carries no Pairwire signature',
   'malformed-signature': 'signature fields are malformed',
   'missing-component': 'a required covered component is missing',
   'unsupported-algorithm': 'signature algorithm is not supported',

@@ -195,4 +195,5 @@ export const SIZES = {
   aeadTag: 16,
   x25519Key: 32,
   pin: 6,
+  signatureNonce: 16,
 } as const
