@@ -1,8 +1,9 @@
 /**
- * Pairwire PINs (spec §5, the pairing window): exactly six ASCII digits. A device never generates, and never accepts
- * from its operator, a trivial PIN: one digit repeated (000000 ... 999999) or a run that steps by
- * +1 (012345 ... 456789) or -1 (987654 ... 543210) without wrapping past 9 or 0. That leaves
- * 10^6 - 20 PINs, drawn uniformly by rejection sampling from the CSPRNG.
+ * Pairwire PINs (spec §5, the pairing window): exactly six ASCII digits. A device never
+ * generates, and never accepts from its operator, a trivial PIN: one digit repeated (000000 ...
+ * 999999) or a run that steps by +1 (012345 ... 456789) or -1 (987654 ... 543210) without
+ * wrapping past 9 or 0. That leaves 10^6 - 20 PINs, drawn uniformly by rejection sampling from
+ * the CSPRNG.
  */
 import { defaultBackend, type CryptoBackend } from '../crypto/index.ts'
 import { ProtocolError } from '../errors.ts'

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { availableBackends } from '../crypto/index.ts'
 import { hexDecode, hexEncode, utf8Encode } from '../encoding.ts'
-import { isProtocolError } from '../errors.ts'
 import { M, N, M_COMPRESSED_HEX, N_COMPRESSED_HEX } from './constants.ts'
 import { confirmationMac, keySchedule, verifyConfirmation } from './key-schedule.ts'
 import { scalarToBytes } from './scalar.ts'
@@ -41,6 +40,7 @@ const file = JSON.parse(
   readFileSync(new URL('../../vectors/external/rfc9382-spake2-p256.json', import.meta.url), 'utf8'),
 ) as { constants: Record<string, string>; vectors: Rfc9382Vector[] }
 
+const CONFIRMATION_FAILED = { name: 'ProtocolError', code: 'confirmation-failed' }
 const scalar = (hex: string): bigint => BigInt('0x' + hex)
 const hex = (bytes: Uint8Array): string => hexEncode(bytes)
 
@@ -60,7 +60,7 @@ t.test('RFC 9382 Appendix B vectors', async (t) => {
   let count = 0
   for (const backend of await availableBackends()) {
     for (const [i, v] of file.vectors.entries()) {
-      const name = `${backend.name} vector ${i} (A=${JSON.stringify(v.A)}, B=${JSON.stringify(v.B)})`
+      const name = `${backend.name} vector ${i} (A="${v.A}", B="${v.B}")`
       t.same(Object.keys(v).sort(), [...FIELDS].sort(), `${name}: no unchecked field`)
       const w = scalar(v.w)
       const x = scalar(v.x)
@@ -93,10 +93,11 @@ t.test('RFC 9382 Appendix B vectors', async (t) => {
       verifyConfirmation(ks.KcB, TT, hexDecode(v.cB), backend)
       const tampered = hexDecode(v.cB)
       tampered[0]! ^= 1
-      t.throws(() => verifyConfirmation(ks.KcB, TT, tampered, backend), (e: unknown) =>
-        isProtocolError(e, 'confirmation-failed'), `${name}: a flipped bit in cB fails`)
-      t.throws(() => verifyConfirmation(ks.KcA, TT, hexDecode(v.cA).subarray(0, 16), backend),
-        (e: unknown) => isProtocolError(e, 'confirmation-failed'), `${name}: a truncated cA fails`)
+      t.throws(() => verifyConfirmation(ks.KcB, TT, tampered, backend), CONFIRMATION_FAILED,
+        `${name}: a flipped bit in cB fails`)
+      const truncated = hexDecode(v.cA).subarray(0, 16)
+      t.throws(() => verifyConfirmation(ks.KcA, TT, truncated, backend), CONFIRMATION_FAILED,
+        `${name}: a truncated cA fails`)
       count++
     }
   }

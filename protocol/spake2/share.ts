@@ -7,7 +7,7 @@
 import { bytesToNumberBE } from '@noble/curves/utils.js'
 import { ProtocolError } from '../errors.ts'
 import { SIZES } from '../registry.ts'
-import { fieldPrime, h, M, N, P, P256Point, SCALAR_BYTES, type Point } from './constants.ts'
+import { fieldPrime, M, N, P, P256Point, SCALAR_BYTES, type Point } from './constants.ts'
 import { requireScalar } from './scalar.ts'
 
 /** A is the party that sends pA (blinded by M); B sends pB (blinded by N). */
@@ -76,7 +76,8 @@ export function sharedPoint(
 ): Uint8Array {
   const peer = decodeShare(peerShare)
   const unblinded = peer.subtract(peerBlind(role).multiply(requireScalar(w, 'w')))
-  const K = unblinded.multiply(h).multiply(requireScalar(scalar, 'x/y'))
+  // Multiplying by h is clearing the cofactor; for P-256 (h = 1) it returns the point itself.
+  const K = unblinded.clearCofactor().multiply(requireScalar(scalar, 'x/y'))
   if (K.is0()) throw new ProtocolError('invalid-share', 'shared point K is the identity')
   return encodeShare(K)
 }

@@ -16,7 +16,10 @@ export interface TranscriptFields {
   w: bigint
 }
 
-/** TT = len(A) || A || len(B) || B || len(pA) || pA || len(pB) || pB || len(K) || K || len(w) || w */
+/**
+ * RFC 9382 §3.3:
+ * TT = len(A) || A || len(B) || B || len(pA) || pA || len(pB) || pB || len(K) || K || len(w) || w
+ */
 export function transcript(fields: TranscriptFields): Uint8Array {
   const { A, B, pA, pB, K, w } = fields
   // RFC 9382 §3.3: w is encoded as a big-endian integer of the scalar length (32 bytes).
