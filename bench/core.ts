@@ -77,9 +77,11 @@ const scenarios: Scenario[] = [
 
 const backends = await availableBackends()
 const results = scenarios.map((s) => {
-  const figures = Object.fromEntries(backends.map((b) => [b.name, s.run(b)]))
-  const ratio = figures.node !== undefined && figures.noble ? figures.node / figures.noble : null
-  return { scenario: s.name, unit: s.unit, ...figures, nodeOverNoble: ratio }
+  const figures: Partial<Record<CryptoBackend['name'], number>> = {}
+  for (const backend of backends) figures[backend.name] = s.run(backend)
+  const { noble, node } = figures
+  const nodeOverNoble = node !== undefined && noble ? node / noble : null
+  return { scenario: s.name, unit: s.unit, noble, node, nodeOverNoble }
 })
 
 const fmt = (n: number | undefined | null): string =>

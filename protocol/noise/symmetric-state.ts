@@ -37,7 +37,7 @@ export function noiseHkdf(
 ): Uint8Array[] {
   const tempKey = backend.hmacSha256(chainingKey, inputKeyMaterial)
   const outputs: Uint8Array[] = []
-  let previous = EMPTY
+  let previous: Uint8Array = EMPTY
   for (let i = 1; i <= numOutputs; i++) {
     previous = backend.hmacSha256(tempKey, concatBytes(previous, Uint8Array.of(i)))
     outputs.push(previous)
