@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-conv-2.5-reject-noncanonical
 import fc from 'fast-check'
 import t from 'tap'
 import {

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-keys-3.2-id-derivation, pw-keys-3.2-verify-id
 import { ed25519 } from '@noble/curves/ed25519.js'
 import t from 'tap'
 import { availableBackends } from './crypto/index.ts'

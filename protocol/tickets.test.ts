@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-ticket-6.4-hash-only
 import t from 'tap'
 import { availableBackends } from './crypto/index.ts'
 import { base64urlDecode, base64urlEncode } from './encoding.ts'

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-sig-8.5-content-digest
 /** Content-Digest (RFC 9530 §2), held to vectors/external/rfc9530-content-digest.json. */
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'

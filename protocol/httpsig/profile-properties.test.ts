@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-sig-8.3-both-algorithms
 /**
  * Properties of the Pairwire profile (spec §8) under every backend and both algorithms: random
  * signature fields only ever produce ProtocolErrors; random requests sign and verify; and a single

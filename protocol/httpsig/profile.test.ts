@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-sig-8.2-covered-components, pw-sig-8.2-parameters, pw-sig-8.2-any-parameter-order, pw-sig-8.7-signature-missing, pw-sig-8.7-malformed-signature, pw-sig-8.7-missing-component, pw-sig-8.7-unsupported-algorithm, pw-sig-8.7-digest-mismatch, pw-sig-8.7-signature-invalid
 /**
  * The Pairwire profile of RFC 9421 (spec §8): the exact wire format, the order in which a server
  * rejects a request (parse -> verify -> time), and properties under every backend.
@@ -306,4 +307,22 @@ t.test('signRequest refuses what parseSignedRequest would refuse', async (t) => 
   for (const [why, change, code] of cases) {
     t.equal(codeOf(() => signRequest({ ...base, ...change })), code, why)
   }
+})
+
+t.test('parameters in any order verify when signed in that order (pw-sig-8.2-any-parameter-order)', async (t) => {
+  const backend = backends[0]!
+  const reordered = editInput(sign(post), (params) => {
+    const entries = [...params.entries()].reverse()
+    params.clear()
+    for (const [k, v] of entries) params.set(k, v)
+  })
+  t.match(String(reordered.headers['signature-input']), /^pw=\(.*\);alg="ed25519";keyid=/)
+  const parsed = parseSignedRequest(reordered, backend)
+  const signature = backend.ed25519Sign(SEED, parsed.signatureBase)
+  const resigned: HttpRequest = {
+    ...reordered,
+    headers: { ...reordered.headers, signature: `pw=:${Buffer.from(signature).toString('base64')}:` },
+  }
+  t.same(verify(resigned), { created: CREATED, nonce: NONCE, keyid, alg: 'ed25519' })
+  t.throws(() => verify(reordered), { code: 'signature-invalid' }, 'the order is part of the base')
 })

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-sess-7.3-reject-zero-dh, pw-sess-7.4-handshake-failed
 /**
  * HandshakeState for NNpsk0 (Noise rev 34 §5.3, §9): role orientation of Split, the handshake
  * hash, and every typed failure: wrong psk or prologue, low-order ephemeral keys, size limits,

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-sess-7.3-noise-profile
 /**
  * The session prologue (spec §7.3): the exact bytes, and that it binds both ids and their order.
  */

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-sess-7.5-auth-failure
 /**
  * Properties of the NNpsk0 handshake and transport (fast-check): round trips for any psk,
  * prologue and payloads; any single flipped bit makes the receiver fail with the typed error;

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-sess-7.3-noise-profile
 /**
  * Noise_NNpsk0_25519_AESGCM_SHA256 against the external cacophony vector, under both backends:
  * both handshake messages byte for byte, the handshake hash, and every transport message sealed

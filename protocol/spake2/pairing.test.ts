@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-pair-5.5-spake2-profile, pw-pair-5.6-pairing-key, pw-pair-5.9-client-verifies-cb, pw-pair-5.8-cb-after-ca
 /**
  * The Pairwire pairing profile (spec §5.5, §5.6): equal PINs give both sides the same pairing key
  * after mutual confirmation; a different PIN fails at the device before cB is revealed; and the

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-pair-5.2-no-trivial-pin, pw-pair-5.2-uniform-pin
 /**
  * PIN rules (spec §5): six ASCII digits, the 20 trivial PINs refused, and a generator that is
  * uniform over the rest by rejection sampling.

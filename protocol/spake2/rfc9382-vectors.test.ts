@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-pair-5.5-spake2-profile
 /**
  * RFC 9382 Appendix B (SPAKE2-P256-SHA256-HKDF-HMAC) and the §6 constants M and N, from
  * vectors/external/rfc9382-spake2-p256.json, under every crypto backend. Every field of every

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-pair-5.7-invalid-share
 /**
  * Shares and K (RFC 9382 §3.3, §4): every malformed share a peer can send is the single typed
  * error 'invalid-share', never another exception; scalars outside [1, n - 1] never reach a point.
