@@ -1,0 +1,27 @@
+/**
+ * Fault switches (DESIGN §5 "Its power is measured"): each disables exactly one rule of the spec
+ * so the conformance harness can be shown to detect it. Only accepted together with --test-hooks.
+ * This module is the only place that names them; protocol code asks `ctx.faults.has(name)`.
+ */
+export const FAULTS = {
+  'accept-reused-nonce': 'Signed HTTP: a nonce seen within the window is accepted again (spec §8).',
+  'skip-skew-check': 'Signed HTTP: created is not compared with the clock (spec §8).',
+  'accept-reused-ticket': 'A ticket can open more than one WebSocket (spec §6).',
+  'no-pin-failure-budget': 'Wrong PINs never close the pairing window (spec §5).',
+  'pin-never-expires': 'The pairing window ignores its TTL at start and finish (spec §5).',
+  'skip-ttl-check-at-finish': 'pair/finish does not re-check the window TTL (spec §5).',
+  'reveal-cb-before-ca': 'pair/finish answers cB even when cA does not verify (spec §5).',
+  'invalid-share-500': 'An invalid SPAKE2 share is answered with 500 instead of 400 (spec §5).',
+  'deliver-unauthenticated-frame': 'A transport frame that fails authentication is delivered (spec §7).',
+  'notify-before-handshake': 'The device sends a notification before Noise message 2 (spec §7).',
+  'ignore-revocation': 'Revocation neither closes live sessions nor rejects the client (spec §9).',
+  'accept-oversized-body': 'Bodies larger than max_body are read and processed (spec §10).',
+  'no-rate-limit': 'Per-IP and per-client rate limits are off (spec §10).',
+  'claim-nonce-before-verify': 'The nonce is claimed before the signature is verified (spec §8).',
+} as const
+
+export type FaultName = keyof typeof FAULTS
+
+export function isFaultName(name: string): name is FaultName {
+  return Object.hasOwn(FAULTS, name)
+}

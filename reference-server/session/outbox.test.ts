@@ -1,0 +1,52 @@
+import { EventEmitter } from 'node:events'
+import t from 'tap'
+import type { WebSocket } from 'ws'
+import { Outbox, OUTBOX_LIMIT } from './outbox.ts'
+
+/** A WebSocket stand-in whose writes complete only when the test flushes them. */
+class SlowSocket extends EventEmitter {
+  bufferedAmount = 0
+  paused = false
+  readonly #pending: [number, () => void][] = []
+  send(frame: Uint8Array, _options: unknown, done: () => void): void {
+    this.bufferedAmount += frame.length
+    this.#pending.push([frame.length, done])
+  }
+  pause(): void {
+    this.paused = true
+  }
+  resume(): void {
+    this.paused = false
+  }
+  /** The peer reads `count` frames. */
+  flush(count: number): void {
+    for (const [length, done] of this.#pending.splice(0, count)) {
+      this.bufferedAmount -= length
+      done()
+    }
+  }
+}
+
+t.test('reading pauses while more than the limit waits, and resumes once drained', async (t) => {
+  const ws = new SlowSocket()
+  const outbox = new Outbox(ws as unknown as WebSocket, 1000)
+  outbox.send(new Uint8Array(600))
+  outbox.send(new Uint8Array(400))
+  t.notOk(ws.paused, 'at the limit: still reading')
+  outbox.send(new Uint8Array(1))
+  t.ok(ws.paused && outbox.paused, 'over the limit: paused')
+  ws.flush(1)
+  t.notOk(ws.paused, 'back under the limit: reading again')
+  ws.flush(2)
+  t.notOk(outbox.paused)
+})
+
+t.test('a client that never reads keeps the device paused', async (t) => {
+  const ws = new SlowSocket()
+  const outbox = new Outbox(ws as unknown as WebSocket)
+  while (ws.bufferedAmount <= OUTBOX_LIMIT) outbox.send(new Uint8Array(4096))
+  t.ok(ws.paused, 'paused once over the limit')
+  outbox.send(new Uint8Array(4096))
+  ws.flush(1)
+  t.ok(ws.paused, 'still over the limit after one frame is read')
+})

@@ -1,0 +1,43 @@
+/**
+ * Outgoing frames of one session with a bound on what waits in memory (spec §10): a client that
+ * reads slowly, or not at all, cannot make the device buffer without limit. When more than
+ * OUTBOX_LIMIT bytes wait to be written, the device stops reading that client's frames (so it
+ * produces no more answers) until the backlog is written out; a client that never reads also
+ * never answers the device's pings, and keepalive closes it with idle-timeout (spec §7.7).
+ */
+import type { WebSocket } from 'ws'
+import { SIZES } from '../../protocol/registry.ts'
+
+/** Sixteen maximum-size Noise messages (about 1 MiB) may wait per session. */
+export const OUTBOX_LIMIT = 16 * SIZES.noiseMaxMessage
+
+export class Outbox {
+  readonly #ws: WebSocket
+  readonly #limit: number
+  #paused = false
+
+  constructor(ws: WebSocket, limit = OUTBOX_LIMIT) {
+    this.#ws = ws
+    this.#limit = limit
+  }
+
+  /** Sends one binary frame; pauses reading while the backlog is over the limit. */
+  send(frame: Uint8Array): void {
+    this.#ws.send(frame, { binary: true }, () => this.#drained())
+    if (!this.#paused && this.#ws.bufferedAmount > this.#limit) {
+      this.#paused = true
+      this.#ws.pause()
+    }
+  }
+
+  get paused(): boolean {
+    return this.#paused
+  }
+
+  #drained(): void {
+    if (this.#paused && this.#ws.bufferedAmount <= this.#limit) {
+      this.#paused = false
+      this.#ws.resume()
+    }
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * One session WebSocket after the gate (spec §7.3 - §7.9), from the device's side:
+ *
+ *   handshake  the first frame is Noise message 1 (the device is the NNpsk0 responder, psk = the
+ *              client's pairing key, prologue = sessionPrologue(client_id, device_id)); its payload
+ *              is handshake-client-payload; the device answers message 2 with
+ *              handshake-device-payload. No data frame leaves the device before message 2.
+ *   transport  each frame is one Noise transport message carrying one JSON-RPC 2.0 object; the
+ *              answers and the device's notifications go back sealed.
+ *
+ * close() is the one place a session is closed, always with a registry close entry (its code and
+ * reason). Once it runs nothing more is read or delivered: a frame that fails authentication ends
+ * the session before anything of it, or of any frame after it, reaches the dispatcher (§7.5).
+ */
+import { WebSocket, type RawData } from 'ws'
+import {
+  base64urlDecode,
+  base64urlEncode,
+  utf8Decode,
+  utf8Encode,
+} from '../../protocol/encoding.ts'
+import { HandshakeState, NoiseTransport, sessionPrologue } from '../../protocol/noise/index.ts'
+import {
+  CLOSES,
+  METHODS,
+  PROTOCOL_VERSION,
+  RPC_ERRORS,
+  SIZES,
+  type CloseEntry,
+} from '../../protocol/registry.ts'
+import { validateMessage } from '../../schemas/validate.ts'
+import type { RpcCaller, ServerContext } from '../context.ts'
+import { dispatchRpcText, JSONRPC_VERSION, rpcError, type RpcResponse } from '../rpc/index.ts'
+import type { ClientRecord } from '../store/store.ts'
+import { Outbox } from './outbox.ts'
+import type { LiveSession } from './registry.ts'
+
+/** 16 random bytes identify a session in logs and in message 2 (spec §7.4). */
+const SESSION_ID_BYTES = 16
+/** §7.5: message 1 is at least e (32 bytes) and a tag; a transport message at least a tag. */
+const MIN_MESSAGE_1 = SIZES.x25519Key + SIZES.aeadTag
+const MIN_TRANSPORT = SIZES.aeadTag
+/** After a close frame, how long the peer has to answer before the socket is cut. */
+export const CLOSE_GRACE_MS = 1000
+
+type Phase = 'handshake' | 'transport' | 'closed'
+
+export class Session implements LiveSession {
+  readonly clientId: string
+  readonly ended: Promise<void>
+  readonly #ws: WebSocket
+  readonly #ctx: ServerContext
+  readonly #client: ClientRecord
+  readonly #outbox: Outbox
+  readonly #caller: RpcCaller
+  readonly #remote: string | null
+  #phase: Phase = 'handshake'
+  #transport: NoiseTransport | null = null
+  #sessionId: string | null = null
+  /** The largest frame the client accepts (its handshake payload). */
+  #peerMaxFrame: number = SIZES.noiseMaxMessage
+  #handshakeTimer: NodeJS.Timeout
+  #pingTimer: NodeJS.Timeout | null = null
+  #alive = true
+
+  /** `remote` is the client's address, for the audit log. */
+  constructor(ws: WebSocket, client: ClientRecord, ctx: ServerContext, remote: string | null) {
+    this.clientId = client.client_id
+    this.#remote = remote
+    this.#ws = ws
+    this.#ctx = ctx
+    this.#client = client
+    this.#outbox = new Outbox(ws)
+    this.#caller = {
+      clientId: this.clientId,
+      notify: (method, params) => void this.notify(method, params),
+    }
+    this.ended = new Promise((resolve) =>
+      ws.once('close', (code: number) => {
+        this.#ended(code)
+        resolve()
+      }),
+    )
+    ws.on('message', (data: RawData, isBinary: boolean) => this.#onFrame(data as Buffer, isBinary))
+    ws.on('pong', () => (this.#alive = true))
+    // ws reports protocol errors and socket resets here; it closes or destroys the socket itself.
+    ws.on('error', (e: Error & { code?: string }) => {
+      ctx.log.warn('session.socket-error', { client_id: this.clientId, error: e.code ?? e.name })
+    })
+    this.#handshakeTimer = setTimeout(
+      () => this.close(CLOSES.handshakeTimeout),
+      ctx.limits.handshake_timeout * 1000,
+    )
+    if (ctx.faults.has('notify-before-handshake')) this.#notifyInClear()
+  }
+
+  /**
+   * The one place a session is closed ("close c" of spec §7.8): a Close frame with the entry's
+   * code and reason (§7.9), nothing more delivered, and the socket cut if the client has not
+   * completed the closing handshake within CLOSE_GRACE_MS.
+   */
+  close(entry: CloseEntry): boolean {
+    if (this.#phase === 'closed') return false
+    this.#phase = 'closed'
+    this.#stopTimers()
+    this.#record('session.close', { code: entry.code, by: 'device' })
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(entry.code, entry.reason)
+    setTimeout(() => this.#ws.terminate(), CLOSE_GRACE_MS).unref()
+    return true
+  }
+
+  /** Sends a device → client notification (spec §7.6); only once the handshake is done. */
+  notify(method: string, params: unknown): boolean {
+    return this.#sendRpc({ jsonrpc: JSONRPC_VERSION, method, params })
+  }
+
+  #onFrame(data: Buffer, isBinary: boolean): void {
+    if (this.#phase === 'closed') return
+    this.#alive = true
+    const handshake = this.#phase === 'handshake'
+    try {
+      // §7.5: binary only, and never shorter than the Noise message expected next.
+      if (!isBinary || data.length < (handshake ? MIN_MESSAGE_1 : MIN_TRANSPORT)) {
+        this.close(CLOSES.malformedFrame)
+      } else if (handshake) {
+        this.#handshake(new Uint8Array(data))
+      } else {
+        this.#receive(new Uint8Array(data))
+      }
+    } catch (e) {
+      this.#failed(e)
+    }
+  }
+
+  /** A bug, never the client's input: logged, and the session ends with internal-error. */
+  #failed(e: unknown): void {
+    this.#ctx.log.error('session.internal-error', { client_id: this.clientId, error: String(e) })
+    this.close(CLOSES.internalError)
+  }
+
+  /** §7.4: message 1 in, message 2 out, then Split() into the transport. */
+  #handshake(message1: Uint8Array): void {
+    clearTimeout(this.#handshakeTimer)
+    const noise = new HandshakeState({
+      role: 'responder',
+      psk: base64urlDecode(this.#client.pairing_key, SIZES.pairingKey),
+      prologue: sessionPrologue(this.clientId, this.#ctx.identity.deviceId),
+      backend: this.#ctx.backend,
+    })
+    let payload: Uint8Array
+    try {
+      payload = noise.readMessage(message1)
+    } catch {
+      this.close(CLOSES.handshakeFailed)
+      return
+    }
+    const refusal = this.#acceptClientPayload(payload)
+    if (refusal !== null) {
+      this.close(refusal)
+      return
+    }
+    this.#sessionId = base64urlEncode(this.#ctx.backend.randomBytes(SESSION_ID_BYTES))
+    let message2: Uint8Array
+    try {
+      // Table 7-1: an all-zero ee (a low-order client e) fails here, as message 1's failure.
+      message2 = noise.writeMessage(utf8Encode(JSON.stringify(this.#devicePayload())))
+    } catch {
+      this.close(CLOSES.handshakeFailed)
+      return
+    }
+    this.#transport = new NoiseTransport(noise.split())
+    this.#phase = 'transport'
+    this.#outbox.send(message2)
+    this.#record('session.open', {})
+    this.#startKeepalive()
+  }
+
+  /** §7.4: the close entry refusing message 1's payload, or null when it is acceptable. */
+  #acceptClientPayload(payload: Uint8Array): CloseEntry | null {
+    let value: unknown
+    try {
+      value = JSON.parse(utf8Decode(payload))
+    } catch {
+      return CLOSES.handshakeFailed
+    }
+    const checked = validateMessage('handshake-client-payload', value)
+    if (checked.ok) {
+      this.#peerMaxFrame = checked.value.max_frame
+      return null
+    }
+    const unsupported = checked.reason === 'unsupported-version'
+    return unsupported ? CLOSES.unsupportedVersion : CLOSES.handshakeFailed
+  }
+
+  #devicePayload() {
+    const { max_frame, ping_interval } = this.#ctx.limits
+    return { v: PROTOCOL_VERSION, session_id: this.#sessionId, max_frame, ping_interval }
+  }
+
+  /** §7.5: a transport frame; nothing of it is used unless it authenticates. */
+  #receive(frame: Uint8Array): void {
+    let plaintext: Uint8Array
+    try {
+      plaintext = this.#transport!.open(frame)
+    } catch {
+      if (!this.#ctx.faults.has('deliver-unauthenticated-frame')) this.close(CLOSES.frameAuthFailed)
+      return
+    }
+    void this.#answer(plaintext)
+  }
+
+  async #answer(plaintext: Uint8Array): Promise<void> {
+    try {
+      const { rpcMethods, log } = this.#ctx
+      const response = await dispatchRpcText(plaintext, this.#caller, rpcMethods, log)
+      if (response !== null) this.#sendRpc(response)
+    } catch (e) {
+      this.#failed(e)
+    }
+  }
+
+  /**
+   * Seals one JSON-RPC object into a frame the client accepts (its max_frame). A response too
+   * large for that becomes -32603 for the same id; a notification too large is not sent.
+   */
+  #sendRpc(message: RpcResponse | { jsonrpc: string; method: string; params: unknown }): boolean {
+    if (this.#phase !== 'transport') return false
+    let plaintext = utf8Encode(JSON.stringify(message))
+    if (plaintext.length + SIZES.aeadTag > this.#peerMaxFrame) {
+      this.#ctx.log.warn('session.message-too-large', { client_id: this.clientId })
+      if (!('id' in message)) return false
+      plaintext = utf8Encode(JSON.stringify(rpcError(message.id, RPC_ERRORS.internalError)))
+    }
+    this.#outbox.send(this.#transport!.seal(plaintext))
+    return true
+  }
+
+  /** §7.7: RFC 6455 §5.5.2 pings every ping_interval; no pong or frame since the last → idle. */
+  #startKeepalive(): void {
+    this.#pingTimer = setInterval(() => {
+      if (!this.#alive) {
+        this.close(CLOSES.idleTimeout)
+        return
+      }
+      this.#alive = false
+      this.#ws.ping()
+    }, this.#ctx.limits.ping_interval * 1000)
+  }
+
+  /** Fault notify-before-handshake: a notification in clear before message 2 (breaks §7.4). */
+  #notifyInClear(): void {
+    const info = { device_id: this.#ctx.identity.deviceId }
+    const note = { jsonrpc: JSONRPC_VERSION, method: METHODS.deviceInfo, params: info }
+    this.#outbox.send(utf8Encode(JSON.stringify(note)))
+  }
+
+  /** The socket is gone: by our close, the client's close, or a cut connection. */
+  #ended(code: number): void {
+    this.#stopTimers()
+    if (this.#phase !== 'closed') {
+      this.#phase = 'closed'
+      this.#record('session.close', { code, by: 'client' })
+    }
+  }
+
+  #stopTimers(): void {
+    clearTimeout(this.#handshakeTimer)
+    if (this.#pingTimer !== null) clearInterval(this.#pingTimer)
+  }
+
+  /** Audit events of spec §9.4: ids, codes and the address, never a secret (§13.8). */
+  #record(event: string, fields: Record<string, unknown>): void {
+    const ids = { client_id: this.clientId, session_id: this.#sessionId, remote: this.#remote }
+    const record = { ...ids, ...fields }
+    this.#ctx.audit.record(event, record)
+    this.#ctx.log.info(event, record)
+  }
+}
