@@ -5,9 +5,13 @@
  */
 import type { TSchema } from 'typebox'
 import { MESSAGE_SCHEMAS } from './messages.ts'
+import { REPORT_SCHEMAS } from './report.ts'
+import { VECTOR_SCHEMAS } from './vectors.ts'
 
 const SCHEMA_GROUPS: readonly Readonly<Record<string, TSchema>>[] = [
   MESSAGE_SCHEMAS,
+  REPORT_SCHEMAS,
+  VECTOR_SCHEMAS,
 ]
 
 // Schema names become file names and `$id`s, so they are kebab-case and unique across groups.

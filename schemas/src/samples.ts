@@ -6,7 +6,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { base64urlEncode } from '../../protocol/encoding.ts'
 import { clientIdOf, deviceIdOf } from '../../protocol/ids.ts'
-import { LIMIT_DEFAULTS, SIZES } from '../../protocol/registry.ts'
+import { LIMIT_DEFAULTS, PROBLEMS, SIZES, problemType } from '../../protocol/registry.ts'
 import { P } from '../../protocol/spake2/constants.ts'
 import type { Message, MessageName } from './messages.ts'
 
@@ -79,9 +79,9 @@ export const SAMPLES: { readonly [N in MessageName]: Sample<N> } = {
   },
   problem: {
     valid: {
-      type: 'urn:pairwire:error:confirmation-failed',
-      title: 'Confirmation failed',
-      status: 403,
+      type: problemType(PROBLEMS.confirmationFailed),
+      title: PROBLEMS.confirmationFailed.title,
+      status: PROBLEMS.confirmationFailed.status,
       attempts_remaining: 2,
     },
     binary: {},

@@ -1,0 +1,125 @@
+/**
+ * Builds vectors/session.json (spec §7): whole scripted sessions of
+ * Noise_NNpsk0_25519_AESGCM_SHA256 with the Pairwire prologue, psk = a pairing key of
+ * pairing.json, fixed ephemerals, and for every frame the receiver's expected outcome.
+ */
+import { hexEncode } from '../protocol/encoding.ts'
+import { sessionPrologue } from '../protocol/noise/index.ts'
+import { CLOSES } from '../protocol/registry.ts'
+import { SESSION_ALGORITHM, type SessionVectorFile } from '../schemas/src/vectors.ts'
+import { PAIRINGS, pairingFields, pairingKeyOf, type PairingInput } from './pairing-vectors.ts'
+import { REQ } from './requirements.ts'
+import type { SessionParties } from './session-script.ts'
+import { sessionScripts, validScripts } from './session-scripts.ts'
+import { finishVectorFile, type GroupDraft, type Note } from './vector-file.ts'
+
+type Draft = GroupDraft<SessionVectorFile['testGroups'][number]>
+
+const HEADER = [
+  'Pairwire 1 sessions (spec §7.3 - §7.9): Noise_NNpsk0_25519_AESGCM_SHA256 (Noise rev 34),',
+  'initiator = client, responder = device, psk = the pairing key (pairing.json, same parties),',
+  'prologue = LP("pairwire/1 session") || LP(client_id) || LP(device_id), LP = 8-byte LE length.',
+  'Binary values are lowercase hex. *_ephemeral are X25519 private keys (RFC 7748), fixed here so',
+  'that frames can be checked; client_psk and client_prologue, when present, replace the group\'s',
+  'for the client only. client_max_frame and device_max_frame are the largest frame each side',
+  'accepts. Payloads and plaintexts are UTF-8 JSON text, shown as strings.',
+  'Each step is one WebSocket message, in order, with what its receiver must do: "deliver" (accept',
+  'it and hand over plaintext: the handshake payload for messages 1 and 2, else the JSON-RPC',
+  'text), "close" (send a Close frame with close_code and close_reason and deliver nothing of it),',
+  'or "discard" (the receiver has closed: the frame is never processed).',
+  `Receiver order of checks: closed -> discard; text -> ${CLOSES.malformedFrame.code}; longer than its max_frame -> ${CLOSES.frameTooLarge.code};`,
+  `shorter than 48 bytes (handshake) or 16 bytes (transport) -> ${CLOSES.malformedFrame.code}; Noise failure -> ${CLOSES.handshakeFailed.code}`,
+  `(handshake) or ${CLOSES.frameAuthFailed.code} (transport); message 1 payload v an integer other than 1 -> ${CLOSES.unsupportedVersion.code}; other`,
+  `invalid payload -> ${CLOSES.handshakeFailed.code}; the device writing message 2 with an all-zero DH(e, re) -> ${CLOSES.handshakeFailed.code}.`,
+  'handshake_hash is h after message 2, present when both sides processed message 2 without a',
+  'Noise failure (its payload may still be refused).',
+]
+
+const note = (bugType: Note['bugType'], description: string): Note => ({ bugType, description })
+
+const NOTES: Record<string, Note> = {
+  ValidSession: note(
+    'BASIC',
+    'Requests, responses and notifications both ways after the handshake.',
+  ),
+  JsonRpcError: note(
+    'FUNCTIONALITY',
+    'Bad JSON in an authentic frame is a JSON-RPC error, not a close.',
+  ),
+  ReplayedFrame: note(
+    'AUTH_BYPASS',
+    'A frame received twice; catches receivers without a counter.',
+  ),
+  ReorderedFrames: note('AUTH_BYPASS', 'Frames out of order; catches nonces taken from the frame.'),
+  DroppedFrame: note('AUTH_BYPASS', 'A frame is missing; the next one MUST fail authentication.'),
+  ReplayedHandshake: note('AUTH_BYPASS', 'Message 1 again after the handshake is a failed frame.'),
+  BitFlip: note(
+    'MALLEABILITY',
+    'One bit of ciphertext or tag changed; catches a missing tag check.',
+  ),
+  TruncatedFrame: note('MALLEABILITY', 'A frame cut short; catches tag checks on partial input.'),
+  ShortFrame: note('EDGE_CASE', `Too short for the Noise message expected: ${CLOSES.malformedFrame.code}, not a crash.`),
+  TextFrame: note(
+    'MODIFIED_PARAMETER',
+    'A text WebSocket message: every Pairwire frame is binary.',
+  ),
+  OversizeFrame: note('EDGE_CASE', `Exactly max_frame is accepted, one byte more closes ${CLOSES.frameTooLarge.code}.`),
+  WrongPsk: note('AUTH_BYPASS', 'Another pairing key; catches a device that ignores the psk.'),
+  WrongPrologue: note(
+    'AUTH_BYPASS',
+    'Another client_id in the prologue; binds the session to ids.',
+  ),
+  TamperedHandshake: note('MALLEABILITY', `A handshake message altered or cut: ${CLOSES.handshakeFailed.code}.`),
+  UnsupportedVersion: note('MODIFIED_PARAMETER', `Message 1 payload with v = 2 closes ${CLOSES.unsupportedVersion.code}.`),
+  InvalidPayload: note('MODIFIED_PARAMETER', `A handshake payload that fails its schema: ${CLOSES.handshakeFailed.code}.`),
+  LowOrderEphemeral: note(
+    'EDGE_CASE',
+    'A low-order e makes DH(e, re) all zero; Pairwire requires rejecting it (Noise §12.1).',
+  ),
+  FrameBeforeMessage2: note(
+    'MISSING_STEP',
+    'The device sends something other than message 2 first; the client MUST close.',
+  ),
+}
+
+
+/** The session parties of a pairing of pairing.json: its ids, prologue and pairing key. */
+export function sessionParties(label: string, pairing: PairingInput): SessionParties {
+  const { client_id: clientId, device_id: deviceId } = pairingFields(pairing)
+  return {
+    label,
+    clientId,
+    deviceId,
+    prologue: sessionPrologue(clientId, deviceId),
+    psk: pairingKeyOf(pairing),
+  }
+}
+
+function group(p: SessionParties, tests: Draft['tests']): Draft {
+  return {
+    type: 'SessionScriptTest',
+    requirements: [REQ.noiseProfile, REQ.closeReason],
+    client_id: p.clientId,
+    device_id: p.deviceId,
+    prologue: hexEncode(p.prologue),
+    psk: hexEncode(p.psk),
+    tests,
+  }
+}
+
+export function sessionVectors(): SessionVectorFile {
+  const [first, second] = [PAIRINGS[0]!, PAIRINGS[1]!]
+  const main = sessionParties('spec example', first)
+  const other = sessionParties('pairing 2', second)
+  return finishVectorFile<SessionVectorFile>({
+    name: 'session-vectors',
+    algorithm: SESSION_ALGORITHM,
+    source: 'Pairwire protocol core (protocol/noise) with the @noble backend, fixed inputs',
+    header: HEADER,
+    notes: NOTES,
+    testGroups: [
+      group(main, sessionScripts(main, { psk: other.psk, clientId: other.clientId })),
+      group(other, validScripts(other)),
+    ],
+  })
+}

@@ -1,0 +1,176 @@
+/**
+ * Builds vectors/signing.json (spec §8): signed requests as they reach the device, the device's
+ * view (clock, skew, registered clients, replay store), and the verdict of spec §8.7. One group
+ * per algorithm; the signer is the client of the spec's worked examples.
+ */
+import { hkdfSha256, nobleBackend } from '../protocol/crypto/index.ts'
+import { hexEncode, utf8Encode } from '../protocol/encoding.ts'
+import { clientIdOf } from '../protocol/ids.ts'
+import { LABELS, LIMIT_DEFAULTS, PATHS, PROBLEMS, SIZES } from '../protocol/registry.ts'
+import { SIGNING_ALGORITHM, type SigningVectorFile } from '../schemas/src/vectors.ts'
+import { PAIRINGS, pairingKeyOf, type PairingInput } from './pairing-vectors.ts'
+import { REQ } from './requirements.ts'
+import {
+  digestAndComponentCases, malformedCases, missingAndKeyCases, orderCases, signatureCases,
+  timeAndReplayCases, validCases, type SigningContext,
+} from './signing-cases.ts'
+import { editSignature, flipLastBit } from './signing-mutations.ts'
+import { RPC_BODY, signingTest, type Alg, type CaseSpec } from './signing-request.ts'
+import { SIGNING_HEADER, SIGNING_NOTES } from './signing-notes.ts'
+import { finishVectorFile, type GroupDraft } from './vector-file.ts'
+
+type Draft = GroupDraft<SigningVectorFile['testGroups'][number]>
+
+const b = nobleBackend
+const SKEW = LIMIT_DEFAULTS.skew
+
+/** Spec §8.3: request HMAC key = HKDF-SHA256(salt empty, IKM pairing key, info, 32). */
+export function requestHmacKey(pairingKey: Uint8Array): Uint8Array {
+  const info = utf8Encode(LABELS.requestHmacKeyInfo)
+  return hkdfSha256(b, pairingKey, new Uint8Array(0), info, SIZES.pairingKey)
+}
+
+interface Client {
+  clientId: string
+  seed: Uint8Array
+  publicKey: Uint8Array
+  pairingKey: Uint8Array
+  hmacKey: Uint8Array
+}
+
+function client(pairing: PairingInput): Client {
+  const publicKey = b.ed25519PublicKey(pairing.clientSeed)
+  const pairingKey = pairingKeyOf(pairing)
+  return {
+    clientId: clientIdOf(publicKey, b),
+    seed: pairing.clientSeed,
+    publicKey,
+    pairingKey,
+    hmacKey: requestHmacKey(pairingKey),
+  }
+}
+
+const keyOf = (c: Client, alg: Alg) => ({
+  alg,
+  key: alg === 'ed25519' ? c.seed : c.hmacKey,
+  keyid: c.clientId,
+})
+
+/** The spec's example parties sign; pairing 2's client is also registered, pairing 3's is not. */
+function context(alg: Alg): { ctx: SigningContext; main: Client; other: Client } {
+  const [main, other, stranger] = [0, 1, 2].map((i) => client(PAIRINGS[i]!)) as [
+    Client,
+    Client,
+    Client,
+  ]
+  const crossAlg: Alg = alg === 'ed25519' ? 'hmac-sha256' : 'ed25519'
+  return {
+    ctx: {
+      signer: keyOf(main, alg),
+      other: keyOf(other, alg),
+      stranger: keyOf(stranger, alg),
+      crossAlg: keyOf(main, crossAlg),
+      skew: SKEW,
+    },
+    main,
+    other,
+  }
+}
+
+const REQ_BY_PROBLEM: Record<string, string> = {
+  [PROBLEMS.signatureMissing.name]: REQ.signatureMissing,
+  [PROBLEMS.malformedSignature.name]: REQ.malformedSignature,
+  [PROBLEMS.missingComponent.name]: REQ.missingComponent,
+  [PROBLEMS.unsupportedAlgorithm.name]: REQ.unsupportedAlgorithm,
+  [PROBLEMS.digestMismatch.name]: REQ.digestMismatch,
+  [PROBLEMS.unknownKey.name]: REQ.unknownKey,
+  [PROBLEMS.signatureInvalid.name]: REQ.signatureInvalid,
+  [PROBLEMS.clockSkew.name]: REQ.clockSkew,
+  [PROBLEMS.replayedNonce.name]: REQ.replayedNonce,
+}
+
+/** A case's requirements: its own, plus the step of spec §8.7 that gives its verdict. */
+function withRequirements(spec: CaseSpec): CaseSpec {
+  const own = spec.requirements ?? []
+  const step = spec.expect === 'valid' ? [] : [REQ_BY_PROBLEM[spec.expect.name]!]
+  const all = [...new Set([...step, ...own])]
+  return all.length === 0 ? spec : { ...spec, requirements: all }
+}
+
+function group(alg: Alg, cases: CaseSpec[], parties: ReturnType<typeof context>): Draft {
+  const { ctx, main, other } = parties
+  const registered = [main, other].map((c) => ({
+    client_id: c.clientId,
+    client_key: hexEncode(c.publicKey),
+    hmac_key: hexEncode(c.hmacKey),
+  }))
+  return {
+    type: 'SignedRequestTest',
+    requirements: alg === 'ed25519' ? [REQ.bothAlgorithms] : [REQ.bothAlgorithms, REQ.hmacKey],
+    skew: SKEW,
+    signer: {
+      client_id: main.clientId,
+      client_seed: hexEncode(main.seed),
+      pairing_key: hexEncode(main.pairingKey),
+      hmac_key: hexEncode(main.hmacKey),
+    },
+    clients: registered,
+    tests: cases.map((spec) =>
+      signingTest(withRequirements(spec), ctx.signer, `${alg} ${spec.comment}`),
+    ),
+  }
+}
+
+function ed25519Group(): Draft {
+  const parties = context('ed25519')
+  const { ctx } = parties
+  const example: CaseSpec = {
+    comment: 'spec §8.6 example: POST /pairwire/v1/tickets',
+    flags: ['SpecExample'],
+    params: { nonce: 'kD4xwK2ZJ5Hn0p8mVq3sLA' },
+    requirements: [REQ.coveredComponents, REQ.parameters, REQ.contentDigest],
+    expect: 'valid',
+  }
+  const cases = [example, ...validCases(ctx), ...timeAndReplayCases(ctx),
+    ...digestAndComponentCases(), ...malformedCases(ctx), ...missingAndKeyCases(ctx),
+    ...signatureCases(ctx), ...orderCases(ctx)]
+  return group('ed25519', cases, parties)
+}
+
+function hmacGroup(): Draft {
+  const parties = context('hmac-sha256')
+  const { ctx, main } = parties
+  const P = PROBLEMS
+  const cases: CaseSpec[] = [
+    { comment: 'spec §8.6 example: DELETE /pairwire/v1/clients/self', flags: ['SpecExample'],
+      method: 'DELETE', path: PATHS.clientsSelf, params: { nonce: 'Zt1cR8yWbq0eXo5UuNfH2g' },
+      expect: 'valid' },
+    { comment: 'JSON-RPC request', flags: ['ValidSignature'], path: PATHS.rpc, body: RPC_BODY,
+      expect: 'valid' },
+    { comment: 'last MAC bit flipped', flags: ['TamperedSignature'],
+      mutate: editSignature(flipLastBit), expect: P.signatureInvalid },
+    { comment: 'MAC cut to 16 bytes', flags: ['TamperedSignature'],
+      mutate: editSignature((s) => s.slice(0, 16)), expect: P.signatureInvalid },
+    { comment: 'MAC keyed with the pairing key itself', flags: ['WrongKeyDerivation'],
+      signer: { ...ctx.signer, key: main.pairingKey }, expect: P.signatureInvalid },
+    { comment: "MAC keyed with another registered client's key", flags: ['WrongKey'],
+      signer: { ...ctx.other, keyid: ctx.signer.keyid }, expect: P.signatureInvalid },
+    { comment: 'signed with hmac-sha256, labelled ed25519', flags: ['WrongAlgorithm'],
+      params: { alg: 'ed25519' }, expect: P.signatureInvalid },
+    ...timeAndReplayCases(ctx),
+    { comment: 'keyid of a client that is not registered', flags: ['UnknownKey'],
+      signer: ctx.stranger, expect: P.unknownKey },
+  ]
+  return group('hmac-sha256', cases, parties)
+}
+
+export function signingVectors(): SigningVectorFile {
+  return finishVectorFile<SigningVectorFile>({
+    name: 'signing-vectors',
+    algorithm: SIGNING_ALGORITHM,
+    source: 'Pairwire protocol core (protocol/httpsig) with the @noble backend, fixed inputs',
+    header: SIGNING_HEADER,
+    notes: SIGNING_NOTES,
+    testGroups: [ed25519Group(), hmacGroup()],
+  })
+}
