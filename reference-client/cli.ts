@@ -1,0 +1,135 @@
+/**
+ * `pairwire-client`: the reference client on the command line, and the client adapter of the
+ * conformance harness (spec §12.3). Each command prints one JSON object on stdout:
+ *   pair         {"client_id", "device_id"}
+ *   call         the JSON-RPC response object as received (a JSON-RPC error response included),
+ *                after which the session is closed with 1000
+ *   signed-call  the same, over POST /pairwire/v1/rpc
+ *   unpair       {"client_id"}
+ *   info         the credentials without client_seed and pairing_key
+ * A failure prints {"error": {"problem", "close_code", "message"}} on stderr and exits with
+ *   1 the device refused (a problem or a close code), 2 the device failed verification (cB, ids,
+ *   device_key, Noise message 2, a frame), 3 usage, I/O, network or timeout.
+ * Nothing printed ever holds a secret.
+ */
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseCommand, type Command } from './cli-args.ts'
+import { connect } from './connect.ts'
+import { publicCredentials } from './credentials.ts'
+import {
+  checkWritableLocation,
+  readCredentialsFile,
+  writeCredentialsFile,
+} from './credentials-file.ts'
+import { ClientError } from './errors.ts'
+import { pair } from './pair.ts'
+import { signedRequest, unpair } from './signed.ts'
+
+export const EXIT = { ok: 0, refused: 1, verification: 2, usage: 3 } as const
+const CLOSE_WAIT_MS = 1000
+
+export interface CliOutput {
+  stdout(line: string): Promise<void> | void
+  stderr(line: string): Promise<void> | void
+}
+
+export interface ErrorReport {
+  problem: string | null
+  close_code: number | null
+  message: string
+}
+
+async function run(command: Command): Promise<object> {
+  if (command.name === 'pair') {
+    await checkWritableLocation(command.credentials)
+    const credentials = await pair({ url: command.url, pin: command.pin, name: command.clientName })
+    await writeCredentialsFile(command.credentials, credentials)
+    return { client_id: credentials.client_id, device_id: credentials.device_id }
+  }
+  const credentials = await readCredentialsFile(command.credentials)
+  switch (command.name) {
+    case 'call': {
+      const session = await connect(credentials)
+      try {
+        return await session.request(command.method, command.params)
+      } finally {
+        // Spec §12.3: close with 1000, waiting briefly for the device to answer the close.
+        await within(session.close(), CLOSE_WAIT_MS).catch(() => {})
+      }
+    }
+    case 'signed-call': {
+      const options = { alg: command.alg }
+      return signedRequest(credentials, command.method, command.params, options)
+    }
+    case 'unpair':
+      await unpair(credentials)
+      return { client_id: credentials.client_id }
+    case 'info':
+      return publicCredentials(credentials)
+  }
+}
+
+function within<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(ClientError.transport('the command timed out')), timeoutMs)
+  })
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** The exit code and stderr report of a failure. */
+export function reportOf(error: unknown): { exit: number; error: ErrorReport } {
+  const base = { problem: null, close_code: null }
+  if (!(error instanceof ClientError)) {
+    const message = error instanceof Error ? error.message : 'unexpected failure'
+    return { exit: EXIT.usage, error: { ...base, message } }
+  }
+  const { message } = error
+  switch (error.kind) {
+    case 'problem':
+      return { exit: EXIT.refused, error: { ...base, problem: error.problem!.type, message } }
+    case 'close':
+      return { exit: EXIT.refused, error: { ...base, close_code: error.close!.code, message } }
+    case 'device-verification':
+      return { exit: EXIT.verification, error: { ...base, message } }
+    case 'transport':
+    case 'usage':
+      return { exit: EXIT.usage, error: { ...base, message } }
+  }
+}
+
+/** Runs one command line (without the program name); resolves with the exit code. */
+export async function main(argv: readonly string[], output: CliOutput): Promise<number> {
+  try {
+    const command = parseCommand(argv)
+    const result = await within(run(command), command.timeoutMs)
+    await output.stdout(JSON.stringify(result))
+    return EXIT.ok
+  } catch (error) {
+    const report = reportOf(error)
+    await output.stderr(JSON.stringify({ error: report.error }))
+    return report.exit
+  }
+}
+
+function writeTo(stream: NodeJS.WriteStream): (line: string) => Promise<void> {
+  return (line) => new Promise((resolve) => stream.write(line + '\n', () => resolve()))
+}
+
+function invokedScript(): string | undefined {
+  try {
+    return realpathSync(process.argv[1] ?? '')
+  } catch {
+    return undefined
+  }
+}
+
+if (invokedScript() === fileURLToPath(import.meta.url)) {
+  const code = await main(process.argv.slice(2), {
+    stdout: writeTo(process.stdout),
+    stderr: writeTo(process.stderr),
+  })
+  // An open socket's close handshake must not keep a finished command alive.
+  process.exit(code)
+}

@@ -1,0 +1,65 @@
+/**
+ * Opening a session (spec §6, §7): a signed POST for a single-use ticket, the WebSocket with that
+ * ticket, and the Noise handshake, all within the handshake timeout. A device that refuses the
+ * ticket before the upgrade (spec §7.2) surfaces as its problem where the platform can read it,
+ * a device that closes during the handshake as its close code and reason.
+ */
+import { defaultBackend } from '../protocol/crypto/index.ts'
+import { CLOSES, LIMIT_DEFAULTS } from '../protocol/registry.ts'
+import { credentialKeys, type Credentials } from './credentials.ts'
+import { ClientError, socketClosedError } from './errors.ts'
+import { clientHandshake, type Handshaken } from './handshake.ts'
+import { resolveSocketFactory, type SocketFactory } from './platform.ts'
+import { Session, type NotificationListener } from './session.ts'
+import { requestTicket, type SignedCallOptions } from './signed.ts'
+import { SocketChannel } from './socket-channel.ts'
+import { websocketUrl } from './urls.ts'
+
+export interface ConnectOptions extends SignedCallOptions {
+  readonly onNotification?: NotificationListener
+  /** Time for the socket to open and Noise message 2 to arrive; default handshake_timeout. */
+  readonly handshakeTimeoutMs?: number
+  readonly socketFactory?: SocketFactory
+}
+
+/**
+ * Settles with `run`, or rejects when the device closes the open socket first (with its code)
+ * or when the time is up (closing with handshake-timeout).
+ */
+function withinHandshake(
+  channel: SocketChannel,
+  timeoutMs: number,
+  run: () => Promise<Handshaken>,
+): Promise<Handshaken> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: ClientError) => (clearTimeout(timer), reject(error))
+    const timer = setTimeout(() => {
+      fail(ClientError.transport('the session handshake timed out'))
+      channel.close(CLOSES.handshakeTimeout.code, CLOSES.handshakeTimeout.reason)
+    }, timeoutMs)
+    // Only once open: a socket that never opened reports why through `opened` instead.
+    channel.opened.then(
+      () => channel.closed.then((info) => fail(socketClosedError(info))),
+      () => {},
+    )
+    run().then((handshaken) => (clearTimeout(timer), resolve(handshaken)), fail)
+  })
+}
+
+/** Opens a session with the device of `credentials`. */
+export async function connect(
+  credentials: Credentials,
+  options: ConnectOptions = {},
+): Promise<Session> {
+  const backend = options.backend ?? defaultBackend
+  const { pairingKey } = credentialKeys(credentials, backend)
+  const { ticket } = await requestTicket(credentials, options)
+  const factory = await resolveSocketFactory(options.socketFactory)
+  const channel = new SocketChannel(factory, websocketUrl(credentials.url, ticket))
+  const timeoutMs = options.handshakeTimeoutMs ?? LIMIT_DEFAULTS.handshake_timeout * 1000
+  const handshaken = await withinHandshake(channel, timeoutMs, async () => {
+    await channel.opened
+    return clientHandshake(channel, credentials, pairingKey, backend)
+  })
+  return new Session(channel, handshaken, options.onNotification)
+}

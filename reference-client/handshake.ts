@@ -1,0 +1,89 @@
+/**
+ * The client side of the session handshake (spec §7.3, §7.4): Noise NNpsk0 as initiator with
+ * psk = pairing key and prologue = sessionPrologue(client_id, device_id). Message 1 carries the
+ * handshake-client-payload; the device's first frame must be message 2 carrying a valid
+ * handshake-device-payload, verified before anything is sent (spec §7.4). Anything else closes
+ * the socket with the code of spec §7.9: a text frame, or one shorter than e and a tag, is
+ * malformed-frame; one over the Noise maximum is frame-too-large; any other frame that fails
+ * Noise, or whose payload is not a valid handshake-device-payload (including another `v`), is
+ * handshake-failed. So application data sent in clear before message 2, which cannot
+ * authenticate, is refused and never delivered.
+ */
+import type { CryptoBackend } from '../protocol/crypto/index.ts'
+import { utf8Decode, utf8Encode } from '../protocol/encoding.ts'
+import { isProtocolError } from '../protocol/errors.ts'
+import { HandshakeState, NoiseTransport, sessionPrologue } from '../protocol/noise/index.ts'
+import { CLOSES, PROTOCOL_VERSION, SIZES, type CloseEntry } from '../protocol/registry.ts'
+import { validateMessage, type Message } from '../schemas/validate.ts'
+import type { Credentials } from './credentials.ts'
+import { ClientError } from './errors.ts'
+import type { Frame, SocketChannel } from './socket-channel.ts'
+
+/** The largest frame this client accepts, advertised in message 1: the Noise maximum. */
+export const CLIENT_MAX_FRAME = SIZES.noiseMaxMessage
+
+export interface Handshaken {
+  readonly transport: NoiseTransport
+  readonly device: Message<'handshake-device-payload'>
+}
+
+/** Why message 2 is refused, and the close code that says so. */
+class Refusal extends Error {
+  constructor(
+    readonly close: CloseEntry,
+    readonly detail?: unknown,
+  ) {
+    super(close.name)
+  }
+}
+
+/** Parsed JSON of UTF-8 bytes, or undefined. */
+export function jsonOf(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(utf8Decode(bytes))
+  } catch {
+    return undefined
+  }
+}
+
+/** Noise ReadMessage on message 2, each failure mapped to its close code (spec §7.5). */
+function readMessage2(handshake: HandshakeState, frame: Frame): Uint8Array {
+  if (typeof frame === 'string') throw new Refusal(CLOSES.malformedFrame)
+  try {
+    return handshake.readMessage(frame)
+  } catch (error) {
+    if (isProtocolError(error, 'frame-too-short')) throw new Refusal(CLOSES.malformedFrame, error)
+    if (isProtocolError(error, 'frame-too-large')) throw new Refusal(CLOSES.frameTooLarge, error)
+    throw new Refusal(CLOSES.handshakeFailed, error)
+  }
+}
+
+function devicePayload(payload: Uint8Array): Message<'handshake-device-payload'> {
+  const checked = validateMessage('handshake-device-payload', jsonOf(payload))
+  if (checked.ok) return checked.value
+  // Spec §7.4: unlike the device, which answers an unsupported `v` in message 1 with
+  // unsupported-version, the client closes on every payload failure with handshake-failed.
+  throw new Refusal(CLOSES.handshakeFailed, checked.errors)
+}
+
+/** Runs the handshake on an open channel; on failure the channel is closed with the code. */
+export async function clientHandshake(
+  channel: SocketChannel,
+  credentials: Credentials,
+  pairingKey: Uint8Array,
+  backend: CryptoBackend,
+): Promise<Handshaken> {
+  const prologue = sessionPrologue(credentials.client_id, credentials.device_id)
+  const handshake = new HandshakeState({ role: 'initiator', psk: pairingKey, prologue, backend })
+  const payload = { v: PROTOCOL_VERSION, max_frame: CLIENT_MAX_FRAME }
+  channel.send(handshake.writeMessage(utf8Encode(JSON.stringify(payload))))
+  const frame = await channel.nextFrame()
+  try {
+    const device = devicePayload(readMessage2(handshake, frame))
+    return { transport: new NoiseTransport(handshake.split()), device }
+  } catch (error) {
+    const refusal = error instanceof Refusal ? error : new Refusal(CLOSES.handshakeFailed, error)
+    channel.close(refusal.close.code, refusal.close.reason)
+    throw ClientError.verification('noise-message-2', refusal.detail ?? refusal.close.name)
+  }
+}

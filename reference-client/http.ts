@@ -1,0 +1,95 @@
+/**
+ * HTTP exchanges with the device (spec §2, §4 - §8): JSON in, JSON out, and one mapping of every
+ * answer to a result or a ClientError. A non-2xx answer is the device refusing: an RFC 9457
+ * problem (spec §11.1) whose members are all kept. A 2xx answer that fails its message schema is
+ * the device failing verification. A request that never gets an answer is a transport error.
+ */
+import { LABELS } from '../protocol/registry.ts'
+import { validateMessage, type Message, type MessageName } from '../schemas/validate.ts'
+import { ClientError, type ProblemDetails, type VerificationStep } from './errors.ts'
+import type { FetchFunction } from './platform.ts'
+
+export const JSON_MEDIA_TYPE = 'application/json'
+
+// RFC 9457 §4.2.1: a problem without a type (or an answer that is not a problem) is about:blank.
+const UNTYPED_PROBLEM = 'about:blank'
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * The problem carried by a refusal. The HTTP status is authoritative (RFC 9457 §3.1.2); a body
+ * that is not problem+json still yields a problem, typed about:blank.
+ */
+export function problemFromBody(
+  status: number,
+  contentType: string | null | undefined,
+  text: string,
+): ProblemDetails {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
+  const body = mediaType === LABELS.problemContentType ? parseJson(text) : undefined
+  if (!isRecord(body) || typeof body.type !== 'string') return { type: UNTYPED_PROBLEM, status }
+  return { ...body, type: body.type, status }
+}
+
+/**
+ * Sends a request; a failure to get any answer is a transport ClientError. Redirects are refused:
+ * a device never sends one, and a signed request must reach the URI it signed (spec §8.4).
+ */
+export async function send(
+  fetchFn: FetchFunction,
+  url: string,
+  init: RequestInit,
+): Promise<Response> {
+  try {
+    return await fetchFn(url, { ...init, redirect: 'error' })
+  } catch (cause) {
+    throw ClientError.transport('the device could not be reached', cause)
+  }
+}
+
+async function readText(response: Response): Promise<string> {
+  try {
+    return await response.text()
+  } catch (cause) {
+    throw ClientError.transport('the answer could not be read', cause)
+  }
+}
+
+/** Throws the device's refusal when `response` is not 2xx. */
+export async function requireSuccess(response: Response): Promise<void> {
+  if (response.ok) return
+  const text = await readText(response)
+  const contentType = response.headers.get('content-type')
+  throw ClientError.problem(problemFromBody(response.status, contentType, text))
+}
+
+/** Reads a 2xx JSON answer as message `name`; anything else fails verification step `what`. */
+export async function readMessage<N extends MessageName>(
+  response: Response,
+  name: N,
+  what: VerificationStep,
+): Promise<Message<N>> {
+  await requireSuccess(response)
+  const checked = validateMessage(name, parseJson(await readText(response)))
+  if (!checked.ok) throw ClientError.verification(what, checked.errors)
+  return checked.value
+}
+
+/** A JSON request body with its media type (the device answers others with 415, spec §10). */
+export function jsonRequest(method: string, body: unknown): RequestInit {
+  return {
+    method,
+    headers: { 'content-type': JSON_MEDIA_TYPE, accept: JSON_MEDIA_TYPE },
+    body: JSON.stringify(body),
+  }
+}

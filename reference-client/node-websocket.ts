@@ -1,0 +1,41 @@
+/**
+ * The Node fallback WebSocket (Node 20 has no global one): the `ws` package, plus what a browser
+ * cannot do, reading the body of a refused upgrade, so that a 401 ticket-invalid answer
+ * (spec §7.2) reaches the caller as that problem instead of a bare connection failure.
+ */
+import type { IncomingMessage } from 'node:http'
+import WebSocket from 'ws'
+import { ClientError } from './errors.ts'
+import { problemFromBody } from './http.ts'
+import type { RawSocket, SocketFactory } from './platform.ts'
+
+// A problem body is a few hundred bytes; a refusal larger than this is read no further.
+const MAX_REFUSAL_BYTES = 16_384
+
+function readRefusal(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const done = () => resolve(Buffer.concat(chunks).toString('utf8'))
+    response.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= MAX_REFUSAL_BYTES) chunks.push(chunk)
+      else response.destroy()
+    })
+    response.on('end', done)
+    response.on('close', done)
+    response.on('error', done)
+  })
+}
+
+export const nodeSocketFactory: SocketFactory = (url, refuse) => {
+  const socket = new WebSocket(url)
+  socket.on('unexpected-response', (_request, response) => {
+    void readRefusal(response).then((text) => {
+      const status = response.statusCode ?? 0
+      refuse(ClientError.problem(problemFromBody(status, response.headers['content-type'], text)))
+      socket.terminate()
+    })
+  })
+  return socket as unknown as RawSocket
+}

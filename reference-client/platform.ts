@@ -1,0 +1,39 @@
+/**
+ * What the client needs from its platform: fetch and a WebSocket. Browsers (and Node >= 22) have
+ * both as globals and nothing else is used. On Node 20, which has fetch but no WebSocket, the `ws`
+ * package is loaded with a dynamic import, and `undici` only if fetch itself is missing, so a
+ * browser bundle never reaches Node code.
+ */
+import type { ClientError } from './errors.ts'
+
+export type FetchFunction = (url: string, init?: RequestInit) => Promise<Response>
+
+/** The subset of the WHATWG WebSocket interface the client uses; `ws` implements it too. */
+export interface RawSocket {
+  binaryType: string
+  send(data: Uint8Array): void
+  close(code?: number, reason?: string): void
+  addEventListener(type: 'open' | 'error', listener: () => void): void
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
+  addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void
+}
+
+/**
+ * Opens a socket to `url`. `refuse` lets a platform that can read a refused upgrade (an HTTP
+ * answer instead of 101, spec §7.2) report it as a problem before the socket reports its close.
+ */
+export type SocketFactory = (url: string, refuse: (error: ClientError) => void) => RawSocket
+
+export async function resolveFetch(custom?: FetchFunction): Promise<FetchFunction> {
+  if (custom !== undefined) return custom
+  if (typeof globalThis.fetch === 'function') return globalThis.fetch.bind(globalThis)
+  const undici = await import('undici')
+  return undici.fetch as unknown as FetchFunction
+}
+
+export async function resolveSocketFactory(custom?: SocketFactory): Promise<SocketFactory> {
+  if (custom !== undefined) return custom
+  const Standard = (globalThis as { WebSocket?: new (url: string) => RawSocket }).WebSocket
+  if (Standard !== undefined) return (url) => new Standard(url)
+  return (await import('./node-websocket.ts')).nodeSocketFactory
+}

@@ -1,0 +1,146 @@
+/**
+ * A Pairwire session after its handshake (spec §7.5, §7.6): JSON-RPC 2.0 in Noise transport
+ * messages, both ways. Frames from the device are checked before anything in them is used: a text
+ * frame or one shorter than a tag closes with malformed-frame, an oversize one with
+ * frame-too-large, and one that fails authentication with frame-auth-failed (spec §7.9); after
+ * that nothing more is delivered and every pending call is rejected with the reason. When the
+ * device closes the session, its close code and reason reject what is pending.
+ */
+import { utf8Encode } from '../protocol/encoding.ts'
+import type { NoiseTransport } from '../protocol/noise/index.ts'
+import { CLOSES, SIZES, type CloseEntry } from '../protocol/registry.ts'
+import type { Message } from '../schemas/validate.ts'
+import {
+  ClientError,
+  socketClosedError,
+  type CloseInfo,
+  type VerificationStep,
+} from './errors.ts'
+import { CLIENT_MAX_FRAME, jsonOf, type Handshaken } from './handshake.ts'
+import {
+  classify,
+  rpcNotification,
+  rpcRequest,
+  settle,
+  type RpcParams,
+  type RpcResponse,
+} from './jsonrpc.ts'
+import type { Frame, SocketChannel } from './socket-channel.ts'
+
+export type NotificationListener = (method: string, params: unknown) => void
+
+const TAG_BYTES = SIZES.aeadTag
+
+interface Pending {
+  resolve(response: RpcResponse): void
+  reject(error: Error): void
+}
+
+export class Session {
+  /** The device's handshake-device-payload (spec §7.4): session_id, max_frame, ping_interval. */
+  readonly device: Message<'handshake-device-payload'>
+  readonly closed: Promise<CloseInfo>
+  readonly #channel: SocketChannel
+  readonly #transport: NoiseTransport
+  readonly #pending = new Map<number, Pending>()
+  readonly #listeners = new Set<NotificationListener>()
+  #nextId = 1
+  #failure: ClientError | null = null
+
+  constructor(channel: SocketChannel, handshaken: Handshaken, listener?: NotificationListener) {
+    this.device = handshaken.device
+    this.#channel = channel
+    this.#transport = handshaken.transport
+    if (listener !== undefined) this.#listeners.add(listener)
+    this.closed = channel.closed.then((info) => {
+      this.#end(socketClosedError(info))
+      return info
+    })
+    channel.onFrame((frame) => this.#receive(frame))
+  }
+
+  /** Sends a request; resolves with the device's response object as received. */
+  request(method: string, params?: RpcParams): Promise<RpcResponse> {
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++
+      this.#send(rpcRequest(id, method, params))
+      this.#pending.set(id, { resolve, reject })
+    })
+  }
+
+  /** Calls `method`; resolves with its result, rejects with an RpcError or a ClientError. */
+  async call(method: string, params?: RpcParams): Promise<unknown> {
+    return settle(await this.request(method, params))
+  }
+
+  notify(method: string, params?: RpcParams): void {
+    this.#send(rpcNotification(method, params))
+  }
+
+  /** Adds a listener for device notifications; returns the function that removes it. */
+  onNotification(listener: NotificationListener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /** Ends the session with a normal closure (spec §7.9). */
+  close(): Promise<CloseInfo> {
+    this.#closeWith(CLOSES.normal, ClientError.closed(CLOSES.normal))
+    return this.closed
+  }
+
+  /** Seals one JSON-RPC object; throws when closed or when it exceeds the device's max_frame. */
+  #send(message: object): void {
+    if (this.#failure !== null) throw this.#failure
+    const plaintext = utf8Encode(JSON.stringify(message))
+    // Spec §7.5: a frame (plaintext + tag) never exceeds the receiver's max_frame.
+    if (plaintext.length + TAG_BYTES > this.device.max_frame) {
+      throw ClientError.usage('the message exceeds the max_frame of the device')
+    }
+    this.#channel.send(this.#transport.seal(plaintext))
+  }
+
+  #receive(frame: Frame): void {
+    if (typeof frame === 'string' || frame.length < TAG_BYTES) {
+      return this.#refuse(CLOSES.malformedFrame, 'frame')
+    }
+    if (frame.length > CLIENT_MAX_FRAME) return this.#refuse(CLOSES.frameTooLarge, 'frame')
+    let plaintext: Uint8Array
+    try {
+      plaintext = this.#transport.open(frame)
+    } catch (cause) {
+      return this.#refuse(CLOSES.frameAuthFailed, 'frame-auth', cause)
+    }
+    this.#dispatch(jsonOf(plaintext))
+  }
+
+  #dispatch(value: unknown): void {
+    const incoming = classify(value)
+    if (incoming.kind === 'notification') {
+      const { method, params } = incoming.message
+      for (const listener of this.#listeners) listener(method, params)
+    } else if (incoming.kind === 'response') {
+      const { id } = incoming.message
+      const pending = typeof id === 'number' ? this.#pending.get(id) : undefined
+      if (pending === undefined) return
+      this.#pending.delete(id as number)
+      pending.resolve(incoming.message)
+    }
+  }
+
+  #refuse(close: CloseEntry, what: VerificationStep, cause?: unknown): void {
+    this.#closeWith(close, ClientError.verification(what, cause))
+  }
+
+  #closeWith(close: CloseEntry, error: ClientError): void {
+    this.#end(error)
+    this.#channel.close(close.code, close.reason)
+  }
+
+  /** Records why the session ended (the first reason wins) and rejects every pending call. */
+  #end(error: ClientError): void {
+    this.#failure ??= error
+    for (const pending of this.#pending.values()) pending.reject(this.#failure)
+    this.#pending.clear()
+  }
+}

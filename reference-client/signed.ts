@@ -1,0 +1,135 @@
+/**
+ * Signed HTTP requests (spec §8, RFC 9421 with the Pairwire profile), and the three endpoints
+ * that need them: tickets (spec §6), JSON-RPC over HTTP (spec §8.9) and unpairing (spec §9.2).
+ * Each request is signed afresh: created = now, a new 16-byte nonce, keyid = client_id, and
+ * @target-uri = the absolute URL the request goes to. ed25519 signs with the client seed;
+ * hmac-sha256 with HKDF-SHA256(salt empty, IKM pairing key, info LABELS.requestHmacKeyInfo, 32).
+ */
+import { defaultBackend, hkdfSha256, type CryptoBackend } from '../protocol/crypto/index.ts'
+import { utf8Encode } from '../protocol/encoding.ts'
+import { isProtocolError } from '../protocol/errors.ts'
+import { signRequest, type SignatureAlgorithm } from '../protocol/httpsig/index.ts'
+import { LABELS, PATHS, PROTOCOL_VERSION, SIZES } from '../protocol/registry.ts'
+import type { Message } from '../schemas/validate.ts'
+import { credentialKeys, type Credentials } from './credentials.ts'
+import { ClientError } from './errors.ts'
+import { JSON_MEDIA_TYPE, readMessage, requireSuccess, send } from './http.ts'
+import { rpcRequest, settle, type RpcParams, type RpcResponse } from './jsonrpc.ts'
+import { resolveFetch, type FetchFunction } from './platform.ts'
+import { endpoint } from './urls.ts'
+
+const REQUEST_HMAC_KEY_INFO = utf8Encode(LABELS.requestHmacKeyInfo)
+
+export interface SignedRequestOptions {
+  readonly method: string
+  /** An absolute path such as PATHS.rpc, optionally with a query. */
+  readonly path: string
+  /** Bytes or text are sent as they are; any other value as JSON. Always application/json. */
+  readonly body?: Uint8Array | string | object
+  readonly alg?: SignatureAlgorithm
+  readonly fetch?: FetchFunction
+  readonly backend?: CryptoBackend
+}
+
+/** Options of the helpers built on signedFetch. */
+export type SignedCallOptions = Pick<SignedRequestOptions, 'alg' | 'fetch' | 'backend'>
+
+/** Spec §8.3: the hmac-sha256 request key. */
+export function requestHmacKey(
+  pairingKey: Uint8Array,
+  backend: CryptoBackend = defaultBackend,
+): Uint8Array {
+  const salt = new Uint8Array(0)
+  return hkdfSha256(backend, pairingKey, salt, REQUEST_HMAC_KEY_INFO, SIZES.pairingKey)
+}
+
+function bodyBytes(body: SignedRequestOptions['body']): Uint8Array | undefined {
+  if (body === undefined || body instanceof Uint8Array) return body
+  return utf8Encode(typeof body === 'string' ? body : JSON.stringify(body))
+}
+
+function signatureFields(
+  credentials: Credentials,
+  options: SignedRequestOptions,
+  url: string,
+  body?: Uint8Array,
+) {
+  const backend = options.backend ?? defaultBackend
+  const alg = options.alg ?? 'ed25519'
+  const keys = credentialKeys(credentials, backend)
+  const key = alg === 'hmac-sha256' ? requestHmacKey(keys.pairingKey, backend) : keys.seed
+  const created = Math.floor(Date.now() / 1000)
+  const request = { method: options.method, url, headers: {}, body }
+  try {
+    return signRequest({ request, keyid: credentials.client_id, alg, key, created, backend })
+  } catch (error) {
+    if (isProtocolError(error, 'unsupported-algorithm')) {
+      throw ClientError.usage('alg must be ed25519 or hmac-sha256')
+    }
+    throw error
+  }
+}
+
+/** Sends one signed request to the device of `credentials` and returns its answer as is. */
+export async function signedFetch(
+  credentials: Credentials,
+  options: SignedRequestOptions,
+): Promise<Response> {
+  const fetchFn = await resolveFetch(options.fetch)
+  const url = endpoint(credentials.url, options.path)
+  const body = bodyBytes(options.body)
+  const fields = signatureFields(credentials, options, url, body)
+  const headers: Record<string, string> = { ...fields }
+  if (body !== undefined) headers['content-type'] = JSON_MEDIA_TYPE
+  const init: RequestInit = { method: options.method, headers }
+  // A copy on its own ArrayBuffer: what fetch accepts as BufferSource.
+  if (body !== undefined) init.body = body.slice()
+  return send(fetchFn, url, init)
+}
+
+/** Spec §6.1: a single-use session ticket. */
+export async function requestTicket(
+  credentials: Credentials,
+  options: SignedCallOptions = {},
+): Promise<Message<'ticket-response'>> {
+  const body = { v: PROTOCOL_VERSION }
+  const request = { ...options, method: 'POST', path: PATHS.tickets, body }
+  const response = await signedFetch(credentials, request)
+  return readMessage(response, 'ticket-response', 'ticket-response')
+}
+
+/** Spec §8.9: one JSON-RPC request over POST PATHS.rpc; the response object as received. */
+export async function signedRequest(
+  credentials: Credentials,
+  method: string,
+  params?: RpcParams,
+  options: SignedCallOptions = {},
+): Promise<RpcResponse> {
+  const id = 1
+  const body = rpcRequest(id, method, params)
+  const request = { ...options, method: 'POST', path: PATHS.rpc, body }
+  const response = await signedFetch(credentials, request)
+  const answer = await readMessage(response, 'jsonrpc-response', 'rpc-response')
+  if (answer.id !== id) throw ClientError.verification('rpc-response')
+  return answer
+}
+
+/** Spec §8.9: one JSON-RPC call over POST PATHS.rpc; the result, or an RpcError. */
+export async function signedCall(
+  credentials: Credentials,
+  method: string,
+  params?: RpcParams,
+  options: SignedCallOptions = {},
+): Promise<unknown> {
+  return settle(await signedRequest(credentials, method, params, options))
+}
+
+/** Spec §9.2: DELETE PATHS.clientsSelf; the device forgets this client. */
+export async function unpair(
+  credentials: Credentials,
+  options: SignedCallOptions = {},
+): Promise<void> {
+  const request = { ...options, method: 'DELETE', path: PATHS.clientsSelf }
+  const response = await signedFetch(credentials, request)
+  await requireSuccess(response)
+}

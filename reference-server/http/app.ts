@@ -1,0 +1,93 @@
+/**
+ * The HTTP request listener of the device: per-IP rate limit on every request (spec §10), route,
+ * handle, and answer every refusal as problem+json from the registry. Errors are answered in this
+ * one place: an HttpProblem with its own entry, an unreachable store with 503 store-unavailable
+ * (fail closed, spec §8.7), and anything else, which is a bug, with 500 internal-error, logged;
+ * the process never crashes on a request.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import { PATHS, PROBLEMS } from '../../protocol/registry.ts'
+import { sendProblem } from '../problem.ts'
+import { StoreUnavailableError } from '../store/index.ts'
+import { clientsSelf, rpc, tickets } from './client-endpoints.ts'
+import type { HttpDeps } from './deps.ts'
+import { discovery, testPin } from './device-endpoints.ts'
+import { HttpProblem } from './http-problem.ts'
+import { pairFinish, pairStart } from './pairing-endpoints.ts'
+import { Router, type Exchange } from './router.ts'
+
+/** The endpoints; test/pin exists only with the test interface on (spec §12.2). */
+export function createRouter(deps: HttpDeps): Router {
+  const router = new Router()
+    .add('GET', PATHS.discovery, discovery(deps))
+    .add('POST', PATHS.pairStart, pairStart(deps))
+    .add('POST', PATHS.pairFinish, pairFinish(deps))
+    .add('POST', PATHS.tickets, tickets(deps))
+    .add('POST', PATHS.rpc, rpc(deps))
+    .add('DELETE', PATHS.clientsSelf, clientsSelf(deps))
+    .add('GET', PATHS.websocket, notAnUpgrade)
+  return deps.ctx.testHooks ? router.add('POST', PATHS.testPin, testPin(deps)) : router
+}
+
+/**
+ * The session path answers only WebSocket upgrades (session/, spec §7.2); a GET without
+ * Upgrade is refused as the gate refuses any request that is not a WebSocket handshake.
+ */
+const notAnUpgrade = async (): Promise<void> => {
+  throw new HttpProblem(PROBLEMS.malformedRequest)
+}
+
+function answerError(deps: HttpDeps, ex: Exchange, error: unknown): void {
+  const { res } = ex
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  if (error instanceof HttpProblem) {
+    for (const [name, value] of Object.entries(error.options.headers ?? {})) {
+      res.setHeader(name, value)
+    }
+    // A body left unread is never drained: the connection closes after the answer.
+    if (error.options.closeConnection || !ex.req.complete) res.setHeader('connection', 'close')
+    sendProblem(res, error.entry, error.options)
+    return
+  }
+  if (!ex.req.complete) res.setHeader('connection', 'close')
+  if (error instanceof StoreUnavailableError) {
+    deps.ctx.log.warn('store.unavailable', { path: ex.req.url })
+    sendProblem(res, PROBLEMS.storeUnavailable)
+    return
+  }
+  const { name, message } = error instanceof Error ? error : { name: typeof error, message: '' }
+  deps.ctx.log.error('http.internal-error', { path: ex.req.url, error: name, message })
+  sendProblem(res, PROBLEMS.internalError)
+}
+
+function logRequest(deps: HttpDeps, ex: Exchange, startedMs: number): void {
+  deps.ctx.log.info('http.request', {
+    method: ex.req.method,
+    path: ex.req.url,
+    status: ex.res.statusCode,
+    remote: ex.remote,
+    ms: Date.now() - startedMs,
+  })
+}
+
+export function createRequestListener(deps: HttpDeps): RequestListener {
+  const router = createRouter(deps)
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const ex: Exchange = { req, res, remote: req.socket.remoteAddress ?? '' }
+    const startedMs = Date.now()
+    res.once('close', () => logRequest(deps, ex, startedMs))
+    const handle = async () => {
+      const decision = deps.ipLimiter?.take(ex.remote)
+      if (decision?.allowed === false) {
+        throw new HttpProblem(PROBLEMS.rateLimited, { retryAfter: decision.retryAfter })
+      }
+      await router.resolve(req)(ex)
+    }
+    handle()
+      .catch((error: unknown) => answerError(deps, ex, error))
+      .catch(() => res.destroy())
+  }
+}

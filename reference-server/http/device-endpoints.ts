@@ -1,0 +1,53 @@
+/**
+ * The device's unauthenticated endpoints besides pairing: discovery (spec §4) and the optional
+ * test-control PIN endpoint (spec §12), routed only when the test interface is on and answering
+ * only loopback peers; otherwise it is indistinguishable from an unknown path.
+ */
+import { base64urlEncode } from '../../protocol/encoding.ts'
+import { SIGNATURE_ALGORITHMS } from '../../protocol/httpsig/index.ts'
+import { PROBLEMS, PROTOCOL_VERSION, SUPPORTED_VERSIONS } from '../../protocol/registry.ts'
+import type { ServerContext } from '../context.ts'
+import type { HttpDeps } from './deps.ts'
+import { HttpProblem } from './http-problem.ts'
+import { isLoopbackAddress } from './loopback.ts'
+import { readMessage } from './message.ts'
+import { sendJson } from './respond.ts'
+import type { Handler } from './router.ts'
+
+export const BASE_PROFILES = ['pairing', 'session', 'signed-http'] as const
+export const TEST_CONTROL_PROFILE = 'test-control'
+
+/** The discovery document (spec §4): identity, versions, profiles, algorithms and every limit. */
+export function discoveryDocument(ctx: ServerContext): object {
+  const profiles: string[] = [...BASE_PROFILES]
+  if (ctx.testHooks) profiles.push(TEST_CONTROL_PROFILE)
+  return {
+    v: PROTOCOL_VERSION,
+    versions: [...SUPPORTED_VERSIONS],
+    device_id: ctx.identity.deviceId,
+    device_key: base64urlEncode(ctx.identity.publicKey),
+    name: ctx.identity.name,
+    profiles,
+    algorithms: [...SIGNATURE_ALGORITHMS],
+    limits: { ...ctx.limits },
+  }
+}
+
+export function discovery(deps: HttpDeps): Handler {
+  return async (ex) => sendJson(ex.res, 200, discoveryDocument(deps.ctx))
+}
+
+/** Spec §12.1: opens (or replaces) the pairing window and tells the caller its PIN. */
+export function testPin(deps: HttpDeps): Handler {
+  const { ctx } = deps
+  return async (ex) => {
+    // Only routed with the interface on; a non-loopback peer is answered as for no route.
+    if (!isLoopbackAddress(ex.remote)) throw new HttpProblem(PROBLEMS.notFound)
+    const message = await readMessage(ex, deps.body, 'test-pin-request')
+    const ttl = message.ttl ?? ctx.limits.pin_ttl
+    if (ttl < 1 || ttl > ctx.limits.max_pin_ttl) throw new HttpProblem(PROBLEMS.malformedRequest)
+    const { pin, expiresAt } = deps.window.open(ttl, ctx.now())
+    ctx.log.info('pairing.window-open', { expires_at: expiresAt, by: 'test-control' })
+    sendJson(ex.res, 200, { v: PROTOCOL_VERSION, pin, expires_at: expiresAt })
+  }
+}
