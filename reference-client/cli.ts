@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `pairwire-client`: the reference client on the command line, and the client adapter of the
  * conformance harness (spec §12.3). Each command prints one JSON object on stdout:

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * pairwire-server: the reference device's command line.
  *
@@ -12,7 +13,8 @@
  * Machine-readable output is one JSON line per event on stdout; logs go to stderr. The PIN is
  * printed on stdout for the operator only, never into the log or the audit log.
  */
-import { pathToFileURL } from 'node:url'
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { Writable } from 'node:stream'
 import { LIMIT_DEFAULTS, type Limits } from '../protocol/registry.ts'
@@ -262,6 +264,8 @@ export async function runCli(argv: string[], io: CliIo = process): Promise<numbe
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run when executed directly, also through npm's bin symlink (hence realpath).
+const invokedPath = process.argv[1] === undefined ? '' : realpathSync(process.argv[1])
+if (invokedPath === fileURLToPath(import.meta.url)) {
   process.exit(await runCli(process.argv.slice(2)))
 }
