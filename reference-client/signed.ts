@@ -5,11 +5,15 @@
  * @target-uri = the absolute URL the request goes to. ed25519 signs with the client seed;
  * hmac-sha256 with HKDF-SHA256(salt empty, IKM pairing key, info LABELS.requestHmacKeyInfo, 32).
  */
-import { defaultBackend, hkdfSha256, type CryptoBackend } from '../protocol/crypto/index.ts'
+import { defaultBackend, type CryptoBackend } from '../protocol/crypto/index.ts'
 import { utf8Encode } from '../protocol/encoding.ts'
 import { isProtocolError } from '../protocol/errors.ts'
-import { signRequest, type SignatureAlgorithm } from '../protocol/httpsig/index.ts'
-import { LABELS, PATHS, PROTOCOL_VERSION, SIZES } from '../protocol/registry.ts'
+import {
+  requestHmacKey,
+  signRequest,
+  type SignatureAlgorithm,
+} from '../protocol/httpsig/index.ts'
+import { PATHS, PROTOCOL_VERSION } from '../protocol/registry.ts'
 import type { Message } from '../schemas/validate.ts'
 import { credentialKeys, type Credentials } from './credentials.ts'
 import { ClientError } from './errors.ts'
@@ -17,8 +21,6 @@ import { JSON_MEDIA_TYPE, readMessage, requireSuccess, send } from './http.ts'
 import { rpcRequest, settle, type RpcParams, type RpcResponse } from './jsonrpc.ts'
 import { resolveFetch, type FetchFunction } from './platform.ts'
 import { endpoint } from './urls.ts'
-
-const REQUEST_HMAC_KEY_INFO = utf8Encode(LABELS.requestHmacKeyInfo)
 
 export interface SignedRequestOptions {
   readonly method: string
@@ -34,14 +36,8 @@ export interface SignedRequestOptions {
 /** Options of the helpers built on signedFetch. */
 export type SignedCallOptions = Pick<SignedRequestOptions, 'alg' | 'fetch' | 'backend'>
 
-/** Spec §8.3: the hmac-sha256 request key. */
-export function requestHmacKey(
-  pairingKey: Uint8Array,
-  backend: CryptoBackend = defaultBackend,
-): Uint8Array {
-  const salt = new Uint8Array(0)
-  return hkdfSha256(backend, pairingKey, salt, REQUEST_HMAC_KEY_INFO, SIZES.pairingKey)
-}
+/** Spec §8.3: the hmac-sha256 request key (derived in the protocol core). */
+export { requestHmacKey }
 
 function bodyBytes(body: SignedRequestOptions['body']): Uint8Array | undefined {
   if (body === undefined || body instanceof Uint8Array) return body

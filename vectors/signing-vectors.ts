@@ -3,10 +3,11 @@
  * view (clock, skew, registered clients, replay store), and the verdict of spec §8.7. One group
  * per algorithm; the signer is the client of the spec's worked examples.
  */
-import { hkdfSha256, nobleBackend } from '../protocol/crypto/index.ts'
-import { hexEncode, utf8Encode } from '../protocol/encoding.ts'
+import { nobleBackend } from '../protocol/crypto/index.ts'
+import { hexEncode } from '../protocol/encoding.ts'
+import { requestHmacKey } from '../protocol/httpsig/index.ts'
 import { clientIdOf } from '../protocol/ids.ts'
-import { LABELS, LIMIT_DEFAULTS, PATHS, PROBLEMS, SIZES } from '../protocol/registry.ts'
+import { LIMIT_DEFAULTS, PATHS, PROBLEMS } from '../protocol/registry.ts'
 import { SIGNING_ALGORITHM, type SigningVectorFile } from '../schemas/src/vectors.ts'
 import { PAIRINGS, pairingKeyOf, type PairingInput } from './pairing-vectors.ts'
 import { REQ } from './requirements.ts'
@@ -24,11 +25,6 @@ type Draft = GroupDraft<SigningVectorFile['testGroups'][number]>
 const b = nobleBackend
 const SKEW = LIMIT_DEFAULTS.skew
 
-/** Spec §8.3: request HMAC key = HKDF-SHA256(salt empty, IKM pairing key, info, 32). */
-export function requestHmacKey(pairingKey: Uint8Array): Uint8Array {
-  const info = utf8Encode(LABELS.requestHmacKeyInfo)
-  return hkdfSha256(b, pairingKey, new Uint8Array(0), info, SIZES.pairingKey)
-}
 
 interface Client {
   clientId: string
@@ -46,7 +42,7 @@ function client(pairing: PairingInput): Client {
     seed: pairing.clientSeed,
     publicKey,
     pairingKey,
-    hmacKey: requestHmacKey(pairingKey),
+    hmacKey: requestHmacKey(pairingKey, b),
   }
 }
 

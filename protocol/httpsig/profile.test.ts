@@ -1,4 +1,4 @@
-// Checks spec requirements: pw-sig-8.2-covered-components, pw-sig-8.2-parameters, pw-sig-8.2-any-parameter-order, pw-sig-8.7-signature-missing, pw-sig-8.7-malformed-signature, pw-sig-8.7-missing-component, pw-sig-8.7-unsupported-algorithm, pw-sig-8.7-digest-mismatch, pw-sig-8.7-signature-invalid
+// Checks spec requirements: pw-sig-8.3-hmac-key, pw-sig-8.2-covered-components, pw-sig-8.2-parameters, pw-sig-8.2-any-parameter-order, pw-sig-8.7-signature-missing, pw-sig-8.7-malformed-signature, pw-sig-8.7-missing-component, pw-sig-8.7-unsupported-algorithm, pw-sig-8.7-digest-mismatch, pw-sig-8.7-signature-invalid
 /**
  * The Pairwire profile of RFC 9421 (spec §8): the exact wire format, the order in which a server
  * rejects a request (parse -> verify -> time), and properties under every backend.
@@ -325,4 +325,14 @@ t.test('parameters in any order verify when signed in that order (pw-sig-8.2-any
   }
   t.same(verify(resigned), { created: CREATED, nonce: NONCE, keyid, alg: 'ed25519' })
   t.throws(() => verify(reordered), { code: 'signature-invalid' }, 'the order is part of the base')
+})
+
+t.test('the hmac request key is HKDF-SHA256 of the pairing key (spec §8.3)', async (t) => {
+  const { requestHmacKey } = await import('./profile.ts')
+  const pairingKey = Uint8Array.from({ length: 32 }, (_, i) => i)
+  for (const backend of backends) {
+    const info = utf8Encode('pairwire/1 request hmac key')
+    const expected = backend.hkdfExpand(backend.hkdfExtract(new Uint8Array(32), pairingKey), info, 32)
+    t.same(requestHmacKey(pairingKey, backend), expected, backend.name)
+  }
 })

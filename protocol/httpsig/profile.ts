@@ -15,8 +15,8 @@
  * look the keyid up, `verifyParsedSignature`, `checkSignatureTime` on the params it returns, then
  * claim the nonce, so unauthenticated traffic never reaches the clock check or the nonce store.
  */
-import { defaultBackend, type CryptoBackend } from '../crypto/index.ts'
-import { base64urlDecode, base64urlEncode } from '../encoding.ts'
+import { defaultBackend, hkdfSha256, type CryptoBackend } from '../crypto/index.ts'
+import { base64urlDecode, base64urlEncode, utf8Encode } from '../encoding.ts'
 import { ProtocolError } from '../errors.ts'
 import { LABELS, SIZES } from '../registry.ts'
 import {
@@ -229,4 +229,16 @@ export function checkSignatureTime(
 ): boolean {
   if (Math.abs(nowSeconds - params.created) > skewSeconds) return false
   return params.expires === undefined || params.expires >= nowSeconds
+}
+
+/**
+ * The hmac-sha256 request key (spec §8.3): HKDF-SHA256(salt = empty, IKM = pairing key,
+ * info = "pairwire/1 request hmac key", L = 32). Derived, never stored or sent.
+ */
+export function requestHmacKey(
+  pairingKey: Uint8Array,
+  backend: CryptoBackend = defaultBackend,
+): Uint8Array {
+  const info = utf8Encode(LABELS.requestHmacKeyInfo)
+  return hkdfSha256(backend, pairingKey, new Uint8Array(0), info, SIZES.pairingKey)
 }
