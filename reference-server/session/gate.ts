@@ -7,7 +7,8 @@
  * upgrade on any other path is 404 not-found, after the rate limit):
  *   1 per-IP rate limit                                  → 429 rate-limited + Retry-After
  *   2 not an RFC 6455 §4.2.1 version-13 opening handshake → 400 malformed-request
- *   3 no ticket parameter → 401 ticket-missing; several  → 401 ticket-invalid
+ *   3 no ticket parameter, or one with an empty value → 401 ticket-missing;
+ *     several → 401 ticket-invalid
  *   4 not canonical base64url of 32 bytes                → 401 ticket-invalid
  *   5 unknown, expired or used ticket                    → 401 ticket-invalid
  *     the store cannot be reached                        → 503 store-unavailable (fail closed)
@@ -101,7 +102,7 @@ export async function admit(
   if (path !== PATHS.websocket) return refuse(PROBLEMS.notFound)
   if (!isWebSocketUpgrade(req)) return refuse(PROBLEMS.malformedRequest)
   const [ticket] = tickets
-  if (ticket === undefined) return refuse(PROBLEMS.ticketMissing)
   if (tickets.length > 1) return refuse(PROBLEMS.ticketInvalid)
+  if (ticket === undefined || ticket === '') return refuse(PROBLEMS.ticketMissing)
   return clientOfTicket(ctx, ticket)
 }
