@@ -38,6 +38,11 @@ t.test('limit defaults match DESIGN §3', async (t) => {
   t.equal(LIMIT_DEFAULTS.handshake_timeout, 10)
 })
 
+/** The text with block comments and whole-line `//` comments blanked out. */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+}
+
 /** Source files outside the registry that must import codes and labels instead of spelling them. */
 function sourceFiles(dir: string): string[] {
   const out: string[] = []
@@ -68,7 +73,8 @@ t.test('no close code, problem name or label literal outside the registry', asyn
       if (rel === 'protocol/registry.ts') continue
       scanned++
       const text = readFileSync(file, 'utf8')
-      t.notMatch(text, closeCodeRe, `${rel}: no close code literal`)
+      // Comments may name a code, as the spec's prose does; code and strings may not.
+      t.notMatch(withoutComments(text), closeCodeRe, `${rel}: no close code literal`)
       for (const label of labels) t.notOk(text.includes(`'${label}'`), `${rel}: no '${label}' literal`)
       t.notMatch(text, /urn:pairwire:error:[a-z]/, `${rel}: no problem type literal`)
     }

@@ -24,7 +24,10 @@ const Exchange = Type.Object(
     expected: Type.Optional(Type.Unknown()),
     actual: Type.Optional(Type.Unknown()),
   },
-  { additionalProperties: false, description: 'one request, frame exchange or wait; never secrets' },
+  {
+    additionalProperties: false,
+    description: 'one request, frame exchange or wait; never secrets',
+  },
 )
 
 const CaseResult = Type.Object(

@@ -1,0 +1,45 @@
+/**
+ * Spec §8.7 step 9, §8.8: a request created more than the advertised skew before or after now,
+ * or whose expires has passed, gets 401 clock-skew; one created within skew succeeds. A margin of
+ * a few seconds on each side keeps the case clear of clock granularity.
+ */
+import { PROBLEMS } from '../../../protocol/registry.ts'
+import { limitOf } from '../../drivers/advertised.ts'
+import { allOf } from '../../drivers/checks.ts'
+import { expectProblem } from '../../drivers/http.ts'
+import { pairClient } from '../../drivers/pairing.ts'
+import { nowSeconds, signedRequest, type SignOptions } from '../../drivers/signed.ts'
+import type { CaseDefinition } from '../../model.ts'
+import { must, PASS } from '../../verdicts.ts'
+import { expectEchoed, rpcEcho } from './support.ts'
+
+/** Seconds kept between the tested times and the skew boundary. */
+export const SKEW_MARGIN = 3
+
+export const clockSkew: CaseDefinition = {
+  id: '8.7-clock-skew',
+  level: 'MUST',
+  requirement: 'pw-sig-8.7-clock-skew',
+  title: 'created outside the advertised skew, or an expired signature, gets 401 clock-skew',
+  profiles: ['signed-http'],
+  needsPin: true,
+  async run(ctx) {
+    const client = await pairClient(ctx)
+    const skew = limitOf(ctx.target, 'skew')
+    const now = nowSeconds()
+    const skewed = (step: string, options: Partial<SignOptions>) =>
+      [step, async () => expectProblem(await signedRequest(ctx, client, rpcEcho({ ...options, step })),
+        PROBLEMS.clockSkew)] as const
+    const within = Math.max(0, skew - SKEW_MARGIN)
+    must(await allOf([
+      skewed(`created skew + ${SKEW_MARGIN} s ago`, { created: now - skew - SKEW_MARGIN }),
+      skewed(`created skew + ${SKEW_MARGIN} s ahead`, { created: now + skew + SKEW_MARGIN }),
+      skewed(`expires ${SKEW_MARGIN} s ago`, { created: now, expires: now - SKEW_MARGIN }),
+      [`created ${within} s ago is accepted`, async () =>
+        expectEchoed(await signedRequest(ctx, client, rpcEcho({ created: now - within, step: 'created within skew (past)' })))],
+      [`created ${within} s ahead is accepted`, async () =>
+        expectEchoed(await signedRequest(ctx, client, rpcEcho({ created: now + within, step: 'created within skew (future)' })))],
+    ]))
+    return PASS
+  },
+}

@@ -1,0 +1,198 @@
+/**
+ * pairwire-conformance: the command line of the conformance harness (spec §14.2).
+ *
+ *   pairwire-conformance server --url URL [--pin-command CMD | --test-control] [--only GLOB]...
+ *     [--skip GLOB]... [--level must|should] [--seed N] [--runs N] [--replay TOKEN]
+ *     [--report json:FILE]... [--report junit:FILE]... [--slow] [--timeout S]
+ *
+ * The terminal report goes to stdout, progress to stderr. Exit 0: every selected MUST case
+ * passed (and at least one case ran); 1: a MUST case failed; 2: nothing ran, the target was
+ * unusable, or the command line was wrong.
+ */
+import { randomInt } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import type { Writable } from 'node:stream'
+import { pathToFileURL } from 'node:url'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import type { PinOption } from './pins.ts'
+import { parseReplay } from './replay.ts'
+import { renderJson } from './report/json.ts'
+import { renderJunit } from './report/junit.ts'
+import { EXIT, type RunReport } from './report/model.ts'
+import { renderTerminal } from './report/terminal.ts'
+import { run, type RunOptions } from './runner.ts'
+import type { LevelOption } from './selection.ts'
+import { deviceUrl } from './target.ts'
+
+export interface CliIo {
+  readonly stdout: Writable
+  readonly stderr: Writable
+}
+
+export const USAGE = `usage: pairwire-conformance server --url URL [options]
+  --url URL            the device (http or https origin, no path)
+  --pin-command CMD    shell command that opens a pairing window and prints its 6-digit PIN
+                       (a case that wants a TTL sets PAIRWIRE_PIN_TTL in its environment)
+  --test-control       open pairing windows with POST /pairwire/v1/test/pin (spec §12.2)
+  --only GLOB          run only cases whose id matches (repeatable; * and ?)
+  --skip GLOB          do not run cases whose id matches (repeatable)
+  --level must|should  must: MUST cases only; should (default): every case
+  --seed N             seed of every random choice (default: random, printed)
+  --runs N             fast-check runs per property case (default 100)
+  --replay TOKEN       run exactly one case again: <case-id>@<seed>[:<path>]
+  --report json:FILE   also write the JSON report (schemas/conformance-report.schema.json)
+  --report junit:FILE  also write a JUnit XML report
+  --slow               run cases that wait more than 15 s
+  --timeout S          timeout of each network step in seconds (default 5)
+  --help               this text
+exit: 0 every selected MUST case passed, 1 a MUST case failed, 2 nothing ran or target unusable
+`
+
+const OPTIONS = {
+  url: { type: 'string' },
+  'pin-command': { type: 'string' },
+  'test-control': { type: 'boolean', default: false },
+  only: { type: 'string', multiple: true, default: [] as string[] },
+  skip: { type: 'string', multiple: true, default: [] as string[] },
+  level: { type: 'string', default: 'should' },
+  seed: { type: 'string' },
+  runs: { type: 'string', default: '100' },
+  replay: { type: 'string' },
+  report: { type: 'string', multiple: true, default: [] as string[] },
+  slow: { type: 'boolean', default: false },
+  timeout: { type: 'string', default: '5' },
+  help: { type: 'boolean', default: false },
+} satisfies ParseArgsConfig['options']
+
+class UsageError extends Error {}
+
+// fast-check seeds are 32-bit integers; a random seed is drawn from [0, 2^31).
+const SEED_RANGE = 2 ** 31
+const MAX_TIMEOUT_S = 600
+
+export interface ReportFile {
+  readonly format: 'json' | 'junit'
+  readonly file: string
+}
+
+function reportFile(spec: string): ReportFile {
+  const m = /^(json|junit):(.+)$/.exec(spec)
+  if (m === null) throw new UsageError(`--report ${spec}: expected json:FILE or junit:FILE`)
+  return { format: m[1] as ReportFile['format'], file: m[2]! }
+}
+
+function integerFlag(flag: string, text: string, min: number): number {
+  const value = Number(text)
+  if (!/^-?[0-9]+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`--${flag} must be an integer >= ${min}`)
+  }
+  return value
+}
+
+function pinOption(command: string | undefined, testControl: boolean): PinOption {
+  if (command !== undefined && testControl) {
+    throw new UsageError('--pin-command and --test-control exclude each other')
+  }
+  if (command !== undefined) return { kind: 'command', command }
+  return testControl ? { kind: 'test-control' } : { kind: 'none' }
+}
+
+/** The run options of a `server` command line, and where to write reports. */
+export function parseServerArgs(argv: readonly string[]): {
+  options: RunOptions
+  reports: ReportFile[]
+} {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  })
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`)
+  if (values.url === undefined) throw new UsageError('--url is required')
+  const url = deviceUrl(values.url)
+  if (url === undefined) throw new UsageError(`--url ${values.url}: expected http(s)://host[:port]`)
+  if (values.level !== 'must' && values.level !== 'should') {
+    throw new UsageError('--level must be must or should')
+  }
+  const replay = values.replay === undefined ? undefined : parseReplay(values.replay)
+  if (values.replay !== undefined && replay === undefined) {
+    throw new UsageError(`--replay ${values.replay}: expected <case-id>@<seed>[:<path>]`)
+  }
+  const timeout = Number(values.timeout)
+  if (!(timeout > 0 && timeout <= MAX_TIMEOUT_S)) {
+    throw new UsageError(`--timeout must be a number of seconds in (0, ${MAX_TIMEOUT_S}]`)
+  }
+  const given =
+    values.seed === undefined ? undefined : integerFlag('seed', values.seed, -SEED_RANGE)
+  const seed = replay?.point.seed ?? given ?? randomInt(SEED_RANGE)
+  const options: RunOptions = {
+    url,
+    pins: pinOption(values['pin-command'], values['test-control']),
+    selection: {
+      only: values.only.flatMap((g) => g.split(',')),
+      skip: values.skip.flatMap((g) => g.split(',')),
+      level: values.level as LevelOption,
+      ...(replay === undefined ? {} : { replayId: replay.id }),
+    },
+    seed,
+    runs: integerFlag('runs', values.runs, 1),
+    ...(replay === undefined ? {} : { replay }),
+    timeoutMs: Math.round(timeout * 1000),
+    slow: values.slow,
+  }
+  return { options, reports: values.report.map(reportFile) }
+}
+
+/** Writes the requested report files; a file that cannot be written is an unusable run. */
+export function writeReports(report: RunReport, reports: readonly ReportFile[]): void {
+  for (const { format, file } of reports) {
+    writeFileSync(file, format === 'json' ? renderJson(report) : renderJunit(report))
+  }
+}
+
+async function server(argv: readonly string[], io: CliIo): Promise<number> {
+  const { options, reports } = parseServerArgs(argv)
+  const progress = (line: string): void => void io.stderr.write(`${line}\n`)
+  progress(`pairwire-conformance: ${options.url}, seed ${options.seed}`)
+  const outcome = await run({ ...options, progress })
+  if (outcome.kind === 'unusable') {
+    io.stderr.write(`pairwire-conformance: ${outcome.message}\n`)
+    return outcome.exitCode
+  }
+  io.stdout.write(renderTerminal(outcome.report))
+  try {
+    writeReports(outcome.report, reports)
+  } catch (error) {
+    io.stderr.write(`pairwire-conformance: cannot write a report: ${(error as Error).message}\n`)
+    return EXIT.unusable
+  }
+  return outcome.exitCode
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = process): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    const flags = command === 'server' ? rest : [command]
+    if (flags.includes('--help') || flags.includes('-h')) {
+      io.stdout.write(USAGE)
+      return EXIT.passed
+    }
+    if (command !== 'server') {
+      throw new UsageError(command === undefined ? 'missing command' : `unknown command ${command}`)
+    }
+    return await server(rest, io)
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code)
+    if (!(error instanceof UsageError) && !code.startsWith('ERR_PARSE_ARGS')) throw error
+    io.stderr.write(`pairwire-conformance: ${(error as Error).message}\n${USAGE}`)
+    return EXIT.unusable
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const code = await runCli(process.argv.slice(2))
+  // Exit now: a misbehaving device may hold sockets open; flush stdout first.
+  process.stdout.write('', () => process.exit(code))
+}

@@ -1,0 +1,119 @@
+/**
+ * The case model of the conformance harness (DESIGN §5): every case has a stable id made of its
+ * spec section and a slug, a level, the spec anchor it checks, and a run function that returns a
+ * verdict with what was sent, what was expected and what came back. One result model feeds the
+ * terminal, JSON and JUnit reports. The harness judges devices over the wire: it imports
+ * protocol/ and schemas/ only, never reference-server/ or reference-client/.
+ */
+
+export type Level = 'MUST' | 'SHOULD' | 'MAY'
+
+/** What the harness knows about the device under test, read from discovery (spec §4). */
+export interface Target {
+  /** Base URL, e.g. http://127.0.0.1:8080 (no trailing slash). */
+  readonly url: string
+  /** The parsed, schema-valid discovery document. */
+  readonly discovery: {
+    readonly device_id: string
+    readonly device_key: string
+    readonly name: string
+    readonly versions: readonly number[]
+    readonly profiles: readonly string[]
+    readonly algorithms: readonly string[]
+    readonly limits: Readonly<Record<string, number>>
+  }
+}
+
+/** Where PINs come from: --pin-command or the spec §12 test-control interface. */
+export interface PinSource {
+  readonly kind: 'command' | 'test-control' | 'none'
+  /** Opens a fresh pairing window and returns its PIN; rejects when kind is 'none'. */
+  openWindow(ttlSeconds?: number): Promise<{ pin: string; expiresAt?: number }>
+}
+
+/** One request/response (or frame exchange) shown in reports; never holds secrets. */
+export interface Exchange {
+  readonly step: string
+  readonly sent?: unknown
+  readonly expected?: unknown
+  readonly actual?: unknown
+}
+
+export type Verdict =
+  | { readonly status: 'pass' }
+  | { readonly status: 'fail'; readonly message: string; readonly expected: unknown; readonly actual: unknown }
+  | { readonly status: 'skip'; readonly reason: string }
+
+/** A fast-check replay point: the seed and the shrink path that reproduce one failure exactly. */
+export interface ReplayPoint {
+  readonly seed: number
+  readonly path?: string
+}
+
+export interface CaseContext {
+  readonly target: Target
+  readonly pins: PinSource
+  /** Seed for every random choice of this case (property cases pass it to fast-check). */
+  readonly seed: number
+  /** fast-check numRuns for property cases. */
+  readonly runs: number
+  /** Present when the user passed --replay for this case. */
+  readonly replay?: ReplayPoint
+  /** Per-step network timeout in milliseconds (--timeout). */
+  readonly timeoutMs: number
+  /** True with --slow: cases that wait longer than 15 s may run. */
+  readonly slow: boolean
+  /** Records an exchange for the report. */
+  record(exchange: Exchange): void
+  /** Property cases call this on failure so the report can print the replay token. */
+  setReplay(point: ReplayPoint): void
+  /** Registers cleanup (close sockets, ...) run after the case whatever its verdict. */
+  defer(cleanup: () => void | Promise<void>): void
+}
+
+export interface CaseDefinition {
+  /** `<section>-<slug>`, e.g. `5.4-pin-expired-at-finish`; stable, never positional. */
+  readonly id: string
+  readonly level: Level
+  /** The spec anchor this case checks, e.g. `pw-pair-5.4-ttl-at-finish`. */
+  readonly requirement: string
+  readonly title: string
+  /** Profiles the device must advertise for this case to apply (else "not supported"). */
+  readonly profiles?: readonly string[]
+  /** True when the case needs a PIN (a pairing window). */
+  readonly needsPin?: boolean
+  /**
+   * Run order: cases run by ascending phase (default 0), then in registry order. Cases that spend
+   * a device budget others need (the in-flight budget, the per-IP rate limit) take a higher phase
+   * so that they run last (PHASES in conformance/phases.ts).
+   */
+  readonly phase?: number
+  /** Seconds the case will wait, computed from advertised limits; > 15 needs --slow. */
+  waitSeconds?(target: Target): number
+  run(ctx: CaseContext): Promise<Verdict>
+}
+
+/** The spec section of a case id: everything before the first '-'. */
+export function sectionOf(caseId: string): string {
+  return caseId.slice(0, caseId.indexOf('-'))
+}
+
+export type ResultStatus = 'pass' | 'fail' | 'skip'
+
+/** One case's outcome, as every report renders it. */
+export interface CaseResult {
+  readonly id: string
+  readonly section: string
+  readonly level: Level
+  readonly requirement: string
+  readonly title: string
+  readonly status: ResultStatus
+  readonly message?: string
+  readonly expected?: unknown
+  readonly actual?: unknown
+  readonly reason?: string
+  readonly exchanges: readonly Exchange[]
+  /** `pairwire-conformance ... --replay <token>` reproduces this case exactly. */
+  readonly replay: string
+  readonly durationMs: number
+}

@@ -1,0 +1,92 @@
+/**
+ * Starts the reference device (reference-server/cli.ts) as a child process for the npm scripts
+ * `conformance`, `conformance:faults` and `bench:conformance`: the harness judges it over the wire
+ * like any device, never importing it. The short limits let every expiry case run without --slow.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const SERVER_CLI = 'reference-server/cli.ts'
+const START_TIMEOUT_MS = 30_000
+
+/**
+ * Limits of the reference run (spec §4.3): TTLs of a few seconds so that the expiry cases wait
+ * little (pairing_ttl ≥ pin_ttl + 3 lets 5.4-ttl-at-finish outlast the window with the default);
+ * max_body and max_inflight_bytes small so the §10 cases move little data; per-client
+ * well below per-IP so 10.3-per-client can tell them apart; per-IP high enough for the whole run.
+ */
+export const REFERENCE_LIMITS: readonly string[] = [
+  '--pin-ttl', '4',
+  '--pairing-ttl', '7',
+  '--ticket-ttl', '2',
+  '--skew', '5',
+  '--handshake-timeout', '2',
+  '--ping-interval', '3',
+  '--max-body', '65536',
+  '--max-inflight-bytes', '262144',
+  '--rate-ip-per-minute', '3000',
+  '--rate-client-per-minute', '300',
+]
+
+export interface ReferenceChild {
+  readonly url: string
+  stop(): Promise<void>
+}
+
+function node(args: readonly string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', SERVER_CLI, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+}
+
+/** `reference-server/cli.ts --list-faults`: one JSON line per fault, parsed (not imported). */
+export async function listFaults(): Promise<{ fault: string; description: string }[]> {
+  const child = node(['--list-faults'])
+  const lines: string[] = []
+  createInterface({ input: child.stdout! }).on('line', (line) => void lines.push(line))
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  if (code !== 0) throw new Error(`${SERVER_CLI} --list-faults exited ${code}`)
+  type Fault = { fault: string; description: string }
+  return lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Fault)
+}
+
+/** Starts the device on 127.0.0.1, port 0, memory store, test hooks, REFERENCE_LIMITS + `args`. */
+export function startReference(args: readonly string[] = []): Promise<ReferenceChild> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'pairwire-reference-'))
+  const child = node(['--host', '127.0.0.1', '--port', '0', '--store', 'memory', '--test-hooks',
+    '--state-dir', stateDir, ...REFERENCE_LIMITS, ...args])
+  let stderr = ''
+  child.stderr!.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)))
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()))
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+    await exited
+    rmSync(stateDir, { recursive: true, force: true })
+  }
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop().then(() => reject(new Error(`the reference device did not start:\n${stderr}`)))
+    }, START_TIMEOUT_MS)
+    void exited.then(() => {
+      clearTimeout(timer)
+      reject(new Error(`the reference device exited:\n${stderr}`))
+    })
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let event: { event?: string; url?: string }
+      try {
+        event = JSON.parse(line) as typeof event
+      } catch {
+        return
+      }
+      if (event.event !== 'listening' || event.url === undefined) return
+      clearTimeout(timer)
+      resolve({ url: event.url, stop })
+    })
+  })
+}

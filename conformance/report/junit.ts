@@ -1,0 +1,82 @@
+/**
+ * The JUnit XML report (`--report junit:FILE`): one <testsuite> per spec section, one <testcase>
+ * per case with classname = the case's spec section and name = its id, a <failure> for a failed
+ * case (type = its level, so a SHOULD warning is told apart) and <skipped> with the reason.
+ */
+import type { CaseResult } from '../model.ts'
+import { compareSections, inline } from './format.ts'
+import type { RunReport } from './model.ts'
+
+// XML 1.0 §2.2: characters a document may not contain at all, even escaped.
+const NOT_XML_CHAR = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu
+
+/** Escapes text for XML content and attribute values (double-quoted). */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(NOT_XML_CHAR, '\ufffd')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;')
+}
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(3)
+
+function failureBody(r: CaseResult): string {
+  const lines = [
+    `requirement: ${r.requirement} (${r.level})`,
+    `expected: ${inline(r.expected)}`,
+    `actual: ${inline(r.actual)}`,
+    ...r.exchanges.map((e) =>
+      e.actual === undefined ? e.step : `${e.step} -> ${inline(e.actual)}`,
+    ),
+    `replay: --replay ${r.replay}`,
+  ]
+  return lines.join('\n')
+}
+
+function testcase(r: CaseResult): string {
+  const attributes = `classname="${xmlEscape(r.section)}" name="${xmlEscape(r.id)}"`
+  const open = `    <testcase ${attributes} time="${seconds(r.durationMs)}">`
+  if (r.status === 'pass') return open.replace(/>$/, '/>')
+  const message = xmlEscape(r.status === 'skip' ? (r.reason ?? '') : (r.message ?? ''))
+  const inner =
+    r.status === 'skip'
+      ? `      <skipped message="${message}"/>`
+      : `      <failure type="${r.level}" message="${message}">` +
+        `${xmlEscape(failureBody(r))}</failure>`
+  return `${open}\n${inner}\n    </testcase>`
+}
+
+function testsuite(section: string, results: readonly CaseResult[], timestamp: string): string {
+  const failures = results.filter((r) => r.status === 'fail').length
+  const skipped = results.filter((r) => r.status === 'skip').length
+  const time = seconds(results.reduce((sum, r) => sum + r.durationMs, 0))
+  return [
+    `  <testsuite name="${xmlEscape(section)}" tests="${results.length}" failures="${failures}" ` +
+      `errors="0" skipped="${skipped}" time="${time}" timestamp="${timestamp}">`,
+    ...results.map(testcase),
+    '  </testsuite>',
+  ].join('\n')
+}
+
+export function renderJunit(report: RunReport): string {
+  const sections = [...new Set(report.results.map((r) => r.section))].sort(compareSections)
+  const timestamp = report.startedAt.toISOString().replace(/\.\d{3}Z$/, '')
+  const all = report.results
+  const time = seconds(report.finishedAt.getTime() - report.startedAt.getTime())
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xmlEscape(`${report.tool.name} ${report.target.url}`)}" ` +
+      `tests="${all.length}" ` +
+      `failures="${all.filter((r) => r.status === 'fail').length}" errors="0" ` +
+      `skipped="${all.filter((r) => r.status === 'skip').length}" time="${time}">`,
+    ...sections.map((s) => testsuite(s, all.filter((r) => r.section === s), timestamp)),
+    '</testsuites>',
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,151 @@
+import t from 'tap'
+import { PATHS } from '../protocol/registry.ts'
+import { httpRequest } from './drivers/http.ts'
+import type { CaseDefinition, Level } from './model.ts'
+import { run, type RunOptions } from './runner.ts'
+import type { Selection } from './selection.ts'
+import { deadUrl, startStub, stubDiscovery } from './stub-device.ts'
+import { CaseFailure, fail, PASS, skip } from './verdicts.ts'
+
+// The runner does not validate anchors (registry.ts does): these name no real requirement.
+const ANCHOR: Record<Level, string> = {
+  MUST: 'anchor-of-a-must',
+  SHOULD: 'anchor-of-a-should',
+  MAY: 'anchor-of-a-may',
+}
+const ALL: Selection = { only: [], skip: [], level: 'should' }
+
+function fake(
+  id: string,
+  level: Level,
+  body: CaseDefinition['run'],
+  extra: Partial<CaseDefinition> = {},
+): CaseDefinition {
+  return { id, level, requirement: ANCHOR[level], title: `case ${id}`, run: body, ...extra }
+}
+const passes = (id: string, level: Level = 'MUST') => fake(id, level, async () => PASS)
+const fails = (id: string, level: Level = 'MUST') =>
+  fake(id, level, async () => fail('wrong', 1, 2))
+
+function options(url: string, cases: CaseDefinition[], extra: Partial<RunOptions> = {}) {
+  const base: RunOptions = {
+    url,
+    pins: { kind: 'none' },
+    selection: ALL,
+    seed: 7,
+    runs: 3,
+    timeoutMs: 2000,
+    slow: false,
+    cases,
+  }
+  return { ...base, ...extra }
+}
+
+t.test('exit codes follow spec §14.2', async (t) => {
+  const stub = await startStub()
+  t.teardown(stub.close)
+  const exit = async (cases: CaseDefinition[], selection: Partial<Selection> = {}) =>
+    (await run(options(stub.url, cases, { selection: { ...ALL, ...selection } }))).exitCode
+  const skipped = fake('2.3-a', 'MUST', async () => skip('no'))
+  t.equal(await exit([passes('2.3-a')]), 0, 'every MUST passed')
+  t.equal(await exit([passes('2.3-a'), fails('2.3-b')]), 1, 'a MUST failed')
+  t.equal(await exit([passes('2.3-a'), fails('7.9-b', 'SHOULD')]), 0, 'a SHOULD failure warns')
+  t.equal(await exit([skipped]), 2, 'nothing ran: every case skipped')
+  t.equal(await exit([passes('2.3-a')], { only: ['9.*'] }), 2, 'empty selection')
+  t.equal(await exit([passes('7.9-a', 'SHOULD')], { level: 'must' }), 2, '--level must: none')
+})
+
+t.test('an unreachable target or an invalid discovery is unusable (exit 2)', async (t) => {
+  const dead = await run(options(await deadUrl(), [passes('2.3-a')]))
+  t.equal(dead.exitCode, 2)
+  t.match(dead.kind === 'unusable' && dead.message, /cannot reach/)
+  const bad = await startStub({ discovery: { ...stubDiscovery(), limits: {} } })
+  t.teardown(bad.close)
+  const invalid = await run(options(bad.url, [passes('2.3-a')]))
+  t.equal(invalid.exitCode, 2)
+  t.match(invalid.kind === 'unusable' && invalid.message, /discovery document is invalid/)
+})
+
+t.test('--test-control against a device without the profile is unusable', async (t) => {
+  const stub = await startStub()
+  t.teardown(stub.close)
+  const pins = { kind: 'test-control' } as const
+  const outcome = await run(options(stub.url, [passes('2.3-a')], { pins }))
+  t.equal(outcome.exitCode, 2)
+  t.match(outcome.kind === 'unusable' && outcome.message, /test-control/)
+})
+
+t.test('cases are skipped with a reason, never passed, when they cannot run', async (t) => {
+  const stub = await startStub()
+  t.teardown(stub.close)
+  const ran: string[] = []
+  const mark = (id: string, extra: Partial<CaseDefinition>) =>
+    fake(id, 'MUST', async () => (ran.push(id), PASS), extra)
+  const outcome = await run(
+    options(stub.url, [
+      mark('2.3-profile', { profiles: ['relay'] }),
+      mark('2.3-pin', { needsPin: true }),
+      mark('2.3-slow', { waitSeconds: () => 16 }),
+      mark('2.3-quick', { waitSeconds: () => 15 }),
+    ]),
+  )
+  if (outcome.kind !== 'done') return t.fail('the run did not start')
+  const { results } = outcome.report
+  const reasons = Object.fromEntries(results.map((r) => [r.id, r.reason ?? r.status]))
+  t.match(reasons, {
+    '2.3-profile': /profile relay not advertised/,
+    '2.3-pin': /--pin-command/,
+    '2.3-slow': /waits 16 s: pass --slow/,
+    '2.3-quick': 'pass',
+  })
+  t.same(ran, ['2.3-quick'])
+})
+
+t.test('a throwing case fails, CaseFailure carries its verdict, cleanups run', async (t) => {
+  const stub = await startStub()
+  t.teardown(stub.close)
+  let cleaned = 0
+  const cleanup = () => void (cleaned += 1)
+  const outcome = await run(
+    options(stub.url, [
+      fake('2.3-throws', 'MUST', async (ctx) => {
+        ctx.defer(cleanup)
+        throw new Error('boom')
+      }),
+      fake('2.3-aborts', 'MUST', async (ctx) => {
+        ctx.defer(cleanup)
+        throw new CaseFailure(skip('cannot'))
+      }),
+      fake('2.3-records', 'MUST', async (ctx) => {
+        for (let i = 0; i < 60; i++) ctx.record({ step: `s${i}` })
+        await httpRequest(ctx, { method: 'GET', path: PATHS.discovery })
+        ctx.setReplay({ seed: 99, path: '1:2' })
+        return fail('x', 1, 2)
+      }),
+    ]),
+  )
+  if (outcome.kind !== 'done') return t.fail('the run did not start')
+  const [threw, aborted, recorded] = outcome.report.results
+  t.match(threw, { status: 'fail', message: /unexpected error: boom/, replay: '2.3-throws@7' })
+  t.match(aborted, { status: 'skip', reason: 'cannot' })
+  t.equal(cleaned, 2)
+  t.equal(recorded!.replay, '2.3-records@99:1:2', 'the replay point of a property failure')
+  t.equal(recorded!.exchanges.length, 10 + 1 + 40, 'first 10, a gap marker, last 40')
+  t.match(recorded!.exchanges.at(-1), { step: `GET ${PATHS.discovery}`, actual: { status: 200 } })
+})
+
+t.test('--replay runs exactly that case with its seed and path', async (t) => {
+  const stub = await startStub()
+  t.teardown(stub.close)
+  const seen: unknown[] = []
+  const replayed = fake('2.3-b', 'MUST', async (ctx) => (seen.push([ctx.seed, ctx.replay]), PASS))
+  const outcome = await run(
+    options(stub.url, [passes('2.3-a'), replayed], {
+      selection: { ...ALL, replayId: '2.3-b' },
+      replay: { id: '2.3-b', point: { seed: 5, path: '0:1' } },
+      seed: 5,
+    }),
+  )
+  t.equal(outcome.kind === 'done' && outcome.report.results.length, 1)
+  t.same(seen, [[5, { seed: 5, path: '0:1' }]])
+})

@@ -1,0 +1,50 @@
+/**
+ * Verdict helpers shared by every case (DESIGN §5): build pass / fail / skip verdicts, combine the
+ * checks of a case, and abort a case from deep inside a driver with a CaseFailure that the runner
+ * turns into a 'fail' verdict (a misbehaving device never crashes the harness).
+ */
+import type { Verdict } from './model.ts'
+
+export type FailVerdict = Extract<Verdict, { status: 'fail' }>
+export type SkipVerdict = Extract<Verdict, { status: 'skip' }>
+
+export const PASS: Verdict = { status: 'pass' }
+
+export function fail(message: string, expected: unknown, actual: unknown): FailVerdict {
+  return { status: 'fail', message, expected, actual }
+}
+
+export function skip(reason: string): SkipVerdict {
+  return { status: 'skip', reason }
+}
+
+/** Thrown by drivers and by `must`; the runner reports its verdict as the case's verdict. */
+export class CaseFailure extends Error {
+  readonly verdict: FailVerdict | SkipVerdict
+
+  constructor(verdict: FailVerdict | SkipVerdict) {
+    super(verdict.status === 'fail' ? verdict.message : verdict.reason)
+    this.name = 'CaseFailure'
+    this.verdict = verdict
+  }
+}
+
+/** The first failed check, or pass when every check returned null. */
+export function firstFailure(...checks: readonly (FailVerdict | null)[]): Verdict {
+  return checks.find((check) => check !== null) ?? PASS
+}
+
+/** Aborts the case with `check` when it is a failure; returns normally otherwise. */
+export function must(check: FailVerdict | null): void {
+  if (check !== null) throw new CaseFailure(check)
+}
+
+/** Aborts the case with a skip verdict (e.g. a precondition the device cannot provide). */
+export function skipCase(reason: string): never {
+  throw new CaseFailure(skip(reason))
+}
+
+/** Aborts the case with a fail verdict. */
+export function failCase(message: string, expected: unknown, actual: unknown): never {
+  throw new CaseFailure(fail(message, expected, actual))
+}
