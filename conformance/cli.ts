@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * pairwire-conformance: the command line of the conformance harness (spec §14.2).
  *
@@ -10,9 +11,9 @@
  * unusable, or the command line was wrong.
  */
 import { randomInt } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { realpathSync, writeFileSync } from 'node:fs'
 import type { Writable } from 'node:stream'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { PinOption } from './pins.ts'
 import { parseReplay } from './replay.ts'
@@ -191,7 +192,9 @@ export async function runCli(argv: readonly string[], io: CliIo = process): Prom
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run when executed directly, also through npm's bin symlink (hence realpath).
+const invokedPath = process.argv[1] === undefined ? '' : realpathSync(process.argv[1])
+if (invokedPath === fileURLToPath(import.meta.url)) {
   const code = await runCli(process.argv.slice(2))
   // Exit now: a misbehaving device may hold sockets open; flush stdout first.
   process.stdout.write('', () => process.exit(code))

@@ -9,9 +9,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { PACKAGE_ROOT } from './package-root.ts'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const SERVER_CLI = 'reference-server/cli.ts'
+/**
+ * Run from the build (`npm run conformance` runs dist/), start the built pairwire-server as CI
+ * users do; run from the sources (tests, tsx), start its source through tsx.
+ */
+const FROM_BUILD = fileURLToPath(import.meta.url).endsWith('.js')
+const SERVER_CLI = FROM_BUILD ? 'dist/reference-server/cli.js' : 'reference-server/cli.ts'
+const LOADER: readonly string[] = FROM_BUILD ? [] : ['--import', 'tsx']
 const START_TIMEOUT_MS = 30_000
 
 /**
@@ -39,8 +45,8 @@ export interface ReferenceChild {
 }
 
 function node(args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', SERVER_CLI, ...args], {
-    cwd: ROOT,
+  return spawn(process.execPath, [...LOADER, SERVER_CLI, ...args], {
+    cwd: PACKAGE_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
 }

@@ -5,13 +5,14 @@
  * section, and its level is the anchor's level. A case list that breaks any of these is a bug of
  * the harness, so loading fails rather than reporting verdicts against the wrong requirement.
  */
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { readRequirements, type Requirement } from '../spec/tools/anchors.ts'
 import { cases as ALL_CASES } from './cases/index.ts'
 import { sectionOf, type CaseDefinition } from './model.ts'
+import { PACKAGE_ROOT } from './package-root.ts'
 import { PHASES } from './phases.ts'
 
-const SPEC_DIR = fileURLToPath(new URL('../spec', import.meta.url))
+const SPEC_DIR = join(PACKAGE_ROOT, 'spec')
 const CASE_ID = /^\d+(?:\.\d+)*-[a-z0-9]+(?:-[a-z0-9]+)*$/
 // pw-<area>-<section>-<slug>: the section is the dotted number after the area.
 const ANCHOR_SECTION = /^pw-[a-z]+-(\d+(?:\.\d+)*)-/

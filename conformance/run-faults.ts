@@ -16,7 +16,10 @@ export interface FaultRun {
   readonly fault: string | null
   readonly exitCode: number
   readonly failing: readonly string[]
+  /** Why the run was unusable (exit 2). */
   readonly message?: string
+  /** Why each failing case failed, one line per case. */
+  readonly reasons?: string
 }
 
 /** One harness run against a fresh reference device started with `--fault fault` (if any). */
@@ -31,15 +34,16 @@ export async function runFault(
     if (outcome.kind === 'unusable') {
       return { fault, exitCode: outcome.exitCode, failing: [], message: outcome.message }
     }
-    const failing = outcome.report.results.filter((r) => r.status === 'fail').map((r) => r.id)
-    return { fault, exitCode: outcome.exitCode, failing }
+    const failed = outcome.report.results.filter((r) => r.status === 'fail')
+    const reasons = failed.map((r) => `${r.id}: ${r.message ?? 'failed'}`).join('\n')
+    return { fault, exitCode: outcome.exitCode, failing: failed.map((r) => r.id), reasons }
   } finally {
     await device.stop()
   }
 }
 
 /** Runs `tasks` with at most `jobs` at a time, keeping their order in the result. */
-async function pool<T>(tasks: (() => Promise<T>)[], jobs: number): Promise<T[]> {
+export async function pool<T>(tasks: (() => Promise<T>)[], jobs: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length)
   let next = 0
   const worker = async (): Promise<void> => {

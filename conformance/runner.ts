@@ -4,7 +4,6 @@
  * outcome into a CaseResult with a replay token, and compute the exit code. A case that cannot run
  * is skipped with its reason; a case that throws or hangs is a failure, never a crash.
  */
-import { readFileSync } from 'node:fs'
 import {
   sectionOf,
   type CaseContext,
@@ -15,6 +14,7 @@ import {
   type Target,
   type Verdict,
 } from './model.ts'
+import { PACKAGE_VERSION } from './package-root.ts'
 import { NO_PIN_REASON, pinSource, type PinOption } from './pins.ts'
 import { loadCases } from './registry.ts'
 import { formatReplay, type ReplayToken } from './replay.ts'
@@ -48,11 +48,8 @@ export const SLOW_SECONDS = 15
 const KEEP_FIRST = 10
 const KEEP_LAST = 40
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-  version: string
-}).version
 
-export const TOOL = { name: 'pairwire-conformance', version: VERSION } as const
+export const TOOL = { name: 'pairwire-conformance', version: PACKAGE_VERSION } as const
 
 class ExchangeLog {
   private readonly first: Exchange[] = []

@@ -1,0 +1,25 @@
+/**
+ * The Pairwire package's root directory, found from this module whether it runs from the sources
+ * (conformance/) or from the build (dist/conformance/): the harness reads the package's version
+ * and spec/ at run time, and both live at the root, not beside the build.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+function findRoot(): string {
+  for (const up of ['..', '../..']) {
+    const dir = fileURLToPath(new URL(up, import.meta.url))
+    const manifest = join(dir, 'package.json')
+    if (!existsSync(manifest)) continue
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string }
+    if (pkg.name === 'pairwire' && pkg.version !== undefined) return dir
+  }
+  throw new Error('pairwire-conformance: the pairwire package root (package.json) was not found')
+}
+
+export const PACKAGE_ROOT = findRoot()
+
+export const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version
