@@ -4,11 +4,13 @@
  * `Record<name, TSchema>` and is added to SCHEMA_GROUPS with one line.
  */
 import type { TSchema } from 'typebox'
+import { BENCH_SCHEMAS } from './bench.ts'
 import { MESSAGE_SCHEMAS } from './messages.ts'
 import { REPORT_SCHEMAS } from './report.ts'
 import { VECTOR_SCHEMAS } from './vectors.ts'
 
 const SCHEMA_GROUPS: readonly Readonly<Record<string, TSchema>>[] = [
+  BENCH_SCHEMAS,
   MESSAGE_SCHEMAS,
   REPORT_SCHEMAS,
   VECTOR_SCHEMAS,

@@ -1,0 +1,97 @@
+/**
+ * Load generators for the end-to-end benchmarks: a closed loop that keeps N operations in flight
+ * and counts completions in a timed window after a warm-up, and a minimal JSON-RPC client for the
+ * plain ws baseline (the same messages as a Pairwire session, unencrypted).
+ */
+import WebSocket from 'ws'
+import { METHODS } from '../protocol/registry.ts'
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
+
+export interface Timing {
+  readonly warmupMs: number
+  readonly durationMs: number
+}
+
+/**
+ * Runs `op` in `concurrency` loops for warm-up + duration; returns completions per second in the
+ * timed window. The first failure stops the loops and rejects.
+ */
+export async function closedLoop(
+  op: () => Promise<unknown>,
+  concurrency: number,
+  timing: Timing,
+): Promise<number> {
+  let stop = false
+  let counting = false
+  let count = 0
+  let warmed: () => void = () => {}
+  const firstDone = new Promise<void>((done) => (warmed = done))
+  const loop = async () => {
+    while (!stop) {
+      await op()
+      warmed()
+      if (counting) count++
+    }
+  }
+  const loops = Promise.all(Array.from({ length: concurrency }, loop))
+  loops.catch(() => (stop = true))
+  // The warm-up lasts at least until one operation has completed (slow ones in --quick).
+  await Promise.race([Promise.all([sleep(timing.warmupMs), firstDone]), loops])
+  counting = true
+  const start = performance.now()
+  await Promise.race([sleep(timing.durationMs), loops])
+  counting = false
+  const elapsed = performance.now() - start
+  stop = true
+  await loops
+  return (count * 1000) / elapsed
+}
+
+/** pairwire.echo params whose JSON-RPC request is about `bytes` long. */
+export function echoParams(bytes: number): { data: string } {
+  const overhead = JSON.stringify({ jsonrpc: '2.0', id: 1000000, method: METHODS.echo }).length
+  return { data: 'x'.repeat(Math.max(0, bytes - overhead - 20)) }
+}
+
+export const wsUrl = (httpUrl: string, path = '/'): string =>
+  httpUrl.replace(/^http/, 'ws') + path
+
+/** A JSON-RPC client over a plain WebSocket: the baseline of a Pairwire session. */
+export class PlainRpc {
+  readonly #ws: WebSocket
+  readonly #pending = new Map<number, (result: unknown) => void>()
+  #nextId = 1
+
+  private constructor(ws: WebSocket) {
+    this.#ws = ws
+    ws.on('message', (data) => {
+      const response = JSON.parse(data.toString()) as { id: number; result: unknown }
+      this.#pending.get(response.id)?.(response.result)
+      this.#pending.delete(response.id)
+    })
+  }
+
+  static open(httpUrl: string): Promise<PlainRpc> {
+    const ws = new WebSocket(wsUrl(httpUrl), { perMessageDeflate: false })
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(new PlainRpc(ws)))
+      ws.once('error', reject)
+    })
+  }
+
+  request(method: string, params: unknown): Promise<unknown> {
+    return new Promise((resolve) => {
+      const id = this.#nextId++
+      this.#pending.set(id, resolve)
+      this.#ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }))
+    })
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#ws.once('close', () => resolve())
+      this.#ws.close(1000)
+    })
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The processes a benchmark talks to: the reference device (pairwire-server with the test
+ * interface and rate limits out of the way), the plain baselines of bench/baselines/, and
+ * redis-server. Each runs in its own process so the load generator never shares its CPU, and each
+ * reports the URL it listens on as the first JSON line on stdout. CPU time and RSS of a child are
+ * read from /proc (Linux) or ps.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { connect, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const START_TIMEOUT_MS = 20_000
+const GC_HOOK = './bench/gc-on-signal.ts'
+const GC_SETTLE_MS = 300
+
+export interface Child {
+  readonly url: string
+  readonly pid: number
+  /** User + system CPU time of the process so far, in milliseconds. */
+  cpuMs(): number
+  /** Resident set size of the process after a full garbage collection, in bytes. */
+  rssBytes(): Promise<number>
+  stop(): Promise<void>
+}
+
+// No rate limit, in-flight cap or concurrent-pairing cap gets in the way of a benchmark.
+const UNLIMITED = [
+  ['--rate-ip-per-minute', '100000000'],
+  ['--rate-client-per-minute', '100000000'],
+  ['--max-inflight-bytes', '1000000000'],
+  ['--max-concurrent-pairings', '1000000'],
+].flat()
+
+export type ServerKind = 'pairwire' | 'ws-echo' | 'http-echo'
+
+const SCRIPTS: Record<ServerKind, string> = {
+  pairwire: 'reference-server/cli.ts',
+  'ws-echo': 'bench/baselines/ws-echo.ts',
+  'http-echo': 'bench/baselines/http-echo.ts',
+}
+
+/** Starts one server process; `store` applies to pairwire only (memory | redis://…). */
+export async function startServer(kind: ServerKind, store = 'memory'): Promise<Child> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'pairwire-bench-'))
+  // BENCH_NODE_ARGS adds flags to every server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []
+  const args = [...extra, '--expose-gc', '--import', 'tsx', '--import', GC_HOOK, SCRIPTS[kind]]
+  if (kind === 'pairwire') {
+    args.push('--port', '0', '--store', store, '--state-dir', stateDir, '--test-hooks')
+    args.push(...UNLIMITED)
+  }
+  // The device logs every request on stderr; nobody reads it during a benchmark.
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+  try {
+    const url = await firstUrl(child)
+    return {
+      url,
+      pid: child.pid!,
+      cpuMs: () => cpuMsOf(child.pid!),
+      rssBytes: async () => {
+        child.kill('SIGUSR2')
+        await new Promise((done) => setTimeout(done, GC_SETTLE_MS))
+        return rssOf(child.pid!)
+      },
+      stop: async () => {
+        await stopChild(child)
+        rmSync(stateDir, { recursive: true, force: true })
+      },
+    }
+  } catch (e) {
+    await stopChild(child)
+    rmSync(stateDir, { recursive: true, force: true })
+    throw e
+  }
+}
+
+function firstUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start')), START_TIMEOUT_MS)
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
+    const lines = createInterface({ input: child.stdout! })
+    lines.on('line', (line) => {
+      const event = JSON.parse(line) as { event?: string; url?: string }
+      if (event.event !== 'listening' || event.url === undefined) return
+      clearTimeout(timer)
+      resolve(event.url)
+    })
+  })
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((done) => child.once('exit', done))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+  await exited
+  clearTimeout(timer)
+}
+
+const CLOCK_TICKS_PER_SECOND = 100
+
+function cpuMsOf(pid: number): number {
+  try {
+    // /proc/PID/stat: fields 14 and 15 (utime, stime) in clock ticks, after the ")" of comm.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND
+  } catch {
+    const time = spawnSync('ps', ['-o', 'time=', '-p', String(pid)], { encoding: 'utf8' }).stdout
+    const parts = time.trim().split(/[:-]/).map(Number)
+    return parts.reduce((sum, part) => sum * 60 + part, 0) * 1000
+  }
+}
+
+function rssOf(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024
+  } catch {
+    const rss = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).stdout
+    return Number(rss.trim()) * 1024
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.on('connect', () => socket.write('PING\r\n'))
+    socket.on('data', (data) => {
+      socket.destroy()
+      resolve(data.toString('latin1').startsWith('+PONG'))
+    })
+    socket.on('error', () => resolve(false))
+  })
+}
+
+/** redis-server without persistence on a free loopback port, or null when it is not installed. */
+export async function startRedis(): Promise<{ url: string; stop(): Promise<void> } | null> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) return null
+  const port = await freePort()
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
+  const child = spawn('redis-server', args, { stdio: 'ignore' })
+  const deadline = Date.now() + START_TIMEOUT_MS
+  while (!(await answersPing(port))) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stopChild(child)
+      return null
+    }
+    await new Promise((done) => setTimeout(done, 20))
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop: () => stopChild(child) }
+}

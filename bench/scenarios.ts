@@ -1,0 +1,196 @@
+/**
+ * The end-to-end scenarios of `npm run bench` (one repetition each): every scenario starts its
+ * servers in fresh processes, warms up, measures for a fixed time, and returns the Pairwire
+ * figure next to its baseline taken the same way on the same machine.
+ */
+import { base64urlEncode } from '../protocol/encoding.ts'
+import { METHODS, PATHS, PROTOCOL_VERSION } from '../protocol/registry.ts'
+import { startClientPairing } from '../protocol/spake2/index.ts'
+import { defaultBackend } from '../protocol/crypto/index.ts'
+import {
+  connect,
+  pair,
+  signedRequest,
+  type Credentials,
+  type Session,
+} from '../reference-client/index.ts'
+import { closedLoop, echoParams, PlainRpc, type Timing } from './load.ts'
+import { startServer, type Child, type ServerKind } from './processes.ts'
+
+export interface Settings extends Timing {
+  /** Idle sessions held open for the memory scenario. */
+  readonly sessions: number
+  /** redis://… of a running redis-server, or null when none could be started. */
+  readonly redisUrl: string | null
+}
+
+/** One repetition's figures; a missing baseline is null. */
+export interface Figures {
+  readonly pairwire: number
+  readonly baseline: number | null
+}
+
+/** Runs `work` against a fresh server process of `kind`, stopping it afterwards. */
+async function withServer<T>(
+  kind: ServerKind,
+  work: (server: Child) => Promise<T>,
+  store?: string,
+): Promise<T> {
+  const server = await startServer(kind, store)
+  try {
+    return await work(server)
+  } finally {
+    await server.stop()
+  }
+}
+
+async function postJson(url: string, body: object): Promise<unknown> {
+  const init = { method: 'POST', headers: { 'content-type': 'application/json' } }
+  const response = await fetch(url, { ...init, body: JSON.stringify(body) })
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`)
+  return response.json()
+}
+
+/** A PIN from the device's test interface (spec §12.1). */
+async function testPin(url: string): Promise<string> {
+  const answer = (await postJson(url + PATHS.testPin, { v: PROTOCOL_VERSION })) as { pin: string }
+  return answer.pin
+}
+
+const pairWith = async (url: string): Promise<Credentials> =>
+  pair({ url, pin: await testPin(url), name: 'bench' })
+
+async function echoOnce(session: Session | PlainRpc, params: object): Promise<void> {
+  const answer = await session.request(METHODS.echo, params as Record<string, unknown>)
+  if (answer === undefined) throw new Error('no answer')
+}
+
+/** 1. `inFlight` pairwire.echo requests of `bytes` kept in flight over one session. */
+export function throughput(bytes: number, inFlight: number) {
+  const params = echoParams(bytes)
+  return async (s: Settings): Promise<Figures> => {
+    const baseline = await withServer('ws-echo', async ({ url }) => {
+      const rpc = await PlainRpc.open(url)
+      const rate = await closedLoop(() => echoOnce(rpc, params), inFlight, s)
+      await rpc.close()
+      return rate
+    })
+    const pairwire = await withServer('pairwire', async ({ url }) => {
+      const session = await connect(await pairWith(url))
+      const rate = await closedLoop(() => echoOnce(session, params), inFlight, s)
+      await session.close()
+      return rate
+    })
+    return { pairwire, baseline }
+  }
+}
+
+/** 3. Sequential connection set-up: (ticket +) upgrade (+ Noise handshake) + first echo. */
+export async function connectionSetup(s: Settings): Promise<Figures> {
+  const params = echoParams(64)
+  const baseline = await withServer('ws-echo', ({ url }) =>
+    closedLoop(async () => {
+      const rpc = await PlainRpc.open(url)
+      await echoOnce(rpc, params)
+      await rpc.close()
+    }, 1, s),
+  )
+  const pairwire = await withServer('pairwire', async ({ url }) => {
+    const credentials = await pairWith(url)
+    return closedLoop(async () => {
+      const session = await connect(credentials)
+      await echoOnce(session, params)
+      await session.close()
+    }, 1, s)
+  })
+  return { pairwire, baseline }
+}
+
+/** 4. Signed POST /pairwire/v1/rpc echo, 32 concurrent, against the same call unsigned. */
+export function signedHttp(store: 'memory' | 'redis') {
+  const params = echoParams(256)
+  return async (s: Settings): Promise<Figures> => {
+    const storeSpec = store === 'memory' ? 'memory' : s.redisUrl
+    if (storeSpec === null) throw new Error('redis-server is not available')
+    const baseline = await withServer('http-echo', ({ url }) => {
+      const body = { jsonrpc: '2.0', id: 1, method: METHODS.echo, params }
+      return closedLoop(() => postJson(url + PATHS.rpc, body), 32, s)
+    })
+    const pairwire = await withServer('pairwire', async ({ url }) => {
+      const credentials = await pairWith(url)
+      return closedLoop(() => signedRequest(credentials, METHODS.echo, params), 32, s)
+    }, storeSpec)
+    return { pairwire, baseline }
+  }
+}
+
+/** 5. Complete pairings per second, sequential (each needs a fresh pairing window). */
+export async function pairings(s: Settings): Promise<Figures> {
+  const pairwire = await withServer('pairwire', ({ url }) => closedLoop(() => pairWith(url), 1, s))
+  return { pairwire, baseline: null }
+}
+
+/** 5. Server CPU milliseconds per pair/start (with the test/pin call that opens its window). */
+export async function pairStartCpu(s: Settings): Promise<Figures> {
+  const pairwire = await withServer('pairwire', async (server) => {
+    const discovery = (await (await fetch(server.url + PATHS.discovery)).json()) as {
+      device_key: string
+    }
+    const deviceKey = Buffer.from(discovery.device_key, 'base64url')
+    const clientKey = defaultBackend.ed25519PublicKey(defaultBackend.randomBytes(32))
+    const client_key = base64urlEncode(clientKey)
+    let count = 0
+    const start = async () => {
+      const pin = await testPin(server.url)
+      const { pA } = startClientPairing({ pin, clientKey, deviceKey })
+      const pAText = base64urlEncode(pA)
+      const body = { v: PROTOCOL_VERSION, client_key, client_name: 'bench', pA: pAText }
+      await postJson(server.url + PATHS.pairStart, body)
+      count++
+    }
+    await closedLoop(start, 1, { warmupMs: 0, durationMs: s.warmupMs })
+    const cpuBefore = server.cpuMs()
+    count = 0
+    await closedLoop(start, 1, { warmupMs: 0, durationMs: s.durationMs })
+    return (server.cpuMs() - cpuBefore) / count
+  })
+  return { pairwire, baseline: null }
+}
+
+/** Opens `n` connections 50 at a time; resolves with what closes them. */
+async function openMany<T>(n: number, open: () => Promise<T>): Promise<T[]> {
+  const all: T[] = []
+  while (all.length < n) {
+    const batch = Math.min(50, n - all.length)
+    all.push(...(await Promise.all(Array.from({ length: batch }, open))))
+  }
+  return all
+}
+
+/** RSS growth of `server` per connection while `n` idle connections are open. */
+async function rssPerConnection<T>(
+  server: Child,
+  n: number,
+  open: () => Promise<T>,
+  close: (c: T) => Promise<unknown>,
+): Promise<number> {
+  // Warm up: the first connections load code and grow pools that later ones reuse.
+  await Promise.all((await openMany(20, open)).map(close))
+  const before = await server.rssBytes()
+  const connections = await openMany(n, open)
+  const after = await server.rssBytes()
+  await Promise.all(connections.map(close))
+  return (after - before) / n
+}
+
+/** 6. Server RSS per idle established session, against plain ws connections. */
+export async function memory(s: Settings): Promise<Figures> {
+  const baseline = await withServer('ws-echo', (server) =>
+    rssPerConnection(server, s.sessions, () => PlainRpc.open(server.url), (c) => c.close()),
+  )
+  const pairwire = await withServer('pairwire', async (server) => {
+    const credentials = await pairWith(server.url)
+    return rssPerConnection(server, s.sessions, () => connect(credentials), (c) => c.close())
+  })
+  return { pairwire, baseline }
+}
