@@ -5,6 +5,7 @@
  * terminal, JSON and JUnit reports. The harness judges devices over the wire: it imports
  * protocol/ and schemas/ only, never reference-server/ or reference-client/.
  */
+import type { RequestPacer } from './drivers/pacer.ts'
 
 export type Level = 'MUST' | 'SHOULD' | 'MAY'
 
@@ -22,6 +23,8 @@ export interface Target {
     readonly algorithms: readonly string[]
     readonly limits: Readonly<Record<string, number>>
   }
+  /** Paces every request within the advertised per-IP rate limit (set by the runner). */
+  readonly pacer?: RequestPacer
 }
 
 /** Where PINs come from: --pin-command or the spec §12 test-control interface. */
@@ -61,6 +64,11 @@ export interface CaseContext {
   readonly replay?: ReplayPoint
   /** Per-step network timeout in milliseconds (--timeout). */
   readonly timeoutMs: number
+  /**
+   * True where a 429 rate-limited is the answer the case judges (spec §10.3, §5.10): requests
+   * are then neither paced nor sent again after a 429 (drivers/pacer.ts).
+   */
+  readonly rateLimitIsAnswer?: boolean
   /** True with --slow: cases that wait longer than 15 s may run. */
   readonly slow: boolean
   /** Records an exchange for the report. */

@@ -20,6 +20,7 @@ import { loadCases } from './registry.ts'
 import { formatReplay, type ReplayToken } from './replay.ts'
 import { EXIT, exitCodeOf, summarize, type RunReport } from './report/model.ts'
 import { selectCases, type Selection } from './selection.ts'
+import { RequestPacer } from './drivers/pacer.ts'
 import { loadTarget } from './target.ts'
 import { CaseFailure, fail, skip } from './verdicts.ts'
 
@@ -92,11 +93,25 @@ function verdictOf(error: unknown): Verdict {
   return fail(`the case raised an unexpected error: ${message}`, 'a verdict', message)
 }
 
+/**
+ * Runs the case with a time limit. Time the pacer made it wait (drivers/pacer.ts: staying within
+ * the device's advertised rate limit) is added to the limit, so a slow-paced device is not failed
+ * for the harness's own waiting.
+ */
 async function runBounded(c: CaseDefinition, ctx: CaseContext, limitMs: number): Promise<Verdict> {
   let timer: NodeJS.Timeout | undefined
+  const waited = (): number => ctx.target.pacer?.waitedMs ?? 0
+  const waitedBefore = waited()
   const timeout = new Promise<Verdict>((resolve) => {
     const message = `the case did not finish within ${limitMs / 1000} s`
-    timer = setTimeout(() => resolve(fail(message, 'a verdict', 'timeout')), limitMs)
+    let granted = 0
+    const expire = (): void => {
+      const extra = waited() - waitedBefore - granted
+      if (extra <= 0) return resolve(fail(message, 'a verdict', 'timeout'))
+      granted += extra
+      timer = setTimeout(expire, extra)
+    }
+    timer = setTimeout(expire, limitMs)
   })
   try {
     return await Promise.race([c.run(ctx).catch(verdictOf), timeout])
@@ -168,7 +183,10 @@ export async function run(options: RunOptions): Promise<RunOutcome> {
   }
   const loaded = await loadTarget(options.url, options.timeoutMs)
   if (!loaded.ok) return { kind: 'unusable', message: loaded.message, exitCode: EXIT.unusable }
-  const { target } = loaded
+  const perMinute = loaded.target.discovery.limits['rate_ip_per_minute']
+  const target = perMinute === undefined
+    ? loaded.target
+    : { ...loaded.target, pacer: new RequestPacer(perMinute) }
   if (options.pins.kind === 'test-control' && !target.discovery.profiles.includes('test-control')) {
     const message =
       '--test-control: the device does not advertise the test-control profile (spec §12)'

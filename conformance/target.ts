@@ -6,6 +6,7 @@
 import { PATHS } from '../protocol/registry.ts'
 import { validateMessage } from '../schemas/validate.ts'
 import { httpRequest, mediaType } from './drivers/http.ts'
+import { RequestPacer } from './drivers/pacer.ts'
 import type { Exchange, Target } from './model.ts'
 import { CaseFailure } from './verdicts.ts'
 
@@ -26,10 +27,16 @@ export function deviceUrl(text: string): string | undefined {
   return `${url.protocol}//${url.host}`
 }
 
+/** A rate no harness reaches: the pacer of the discovery request never waits. */
+const UNPACED_PER_MINUTE = 1e9
+
 /** GET /.well-known/pairwire and validate it against the `discovery` schema. */
 export async function loadTarget(url: string, timeoutMs: number): Promise<TargetResult> {
   const exchanges: Exchange[] = []
-  const probe: Target = { url, discovery: undefined as unknown as Target['discovery'] }
+  // Limits are unknown before discovery: pace nothing, but wait out a 429 rate-limited (the
+  // device's per-IP bucket may still be empty from a previous run, spec §10.3).
+  const pacer = new RequestPacer(UNPACED_PER_MINUTE)
+  const probe: Target = { url, discovery: undefined as unknown as Target['discovery'], pacer }
   const ctx = { target: probe, timeoutMs, record: (e: Exchange) => void exchanges.push(e) }
   let res
   try {

@@ -9,13 +9,13 @@
  * of JSON request bodies; response bodies are never recorded (test-control answers carry PINs).
  */
 import { request } from 'undici'
-import { LABELS, problemType, type ProblemEntry } from '../../protocol/registry.ts'
+import { LABELS, PROBLEMS, problemType, type ProblemEntry } from '../../protocol/registry.ts'
 import { isMessageName, validateMessage } from '../../schemas/validate.ts'
 import type { CaseContext } from '../model.ts'
 import { CaseFailure, fail, type FailVerdict } from '../verdicts.ts'
 
 /** The part of a CaseContext the driver needs (the runner's discovery step has no full ctx). */
-export type HttpContext = Pick<CaseContext, 'target' | 'timeoutMs' | 'record'>
+export type HttpContext = Pick<CaseContext, 'target' | 'timeoutMs' | 'record' | 'rateLimitIsAnswer'>
 
 export interface HttpRequest {
   readonly method: string
@@ -99,8 +99,60 @@ export function summarize(res: HttpResponse): Record<string, unknown> {
   return summary
 }
 
+/** Times a request answered 429 rate-limited is sent again after its Retry-After. */
+const RATE_LIMIT_RETRIES = 3
+/** A Retry-After longer than this is not waited out: the request's answer stays the 429. */
+const MAX_RETRY_AFTER_SECONDS = 60
+
+/**
+ * The seconds to wait before sending again a request the device refused with 429 rate-limited
+ * (spec §10.3), or undefined when the answer is not such a refusal or the case judges it.
+ */
+function rateLimitWait(ctx: HttpContext, res: HttpResponse): number | undefined {
+  if (ctx.rateLimitIsAnswer === true || ctx.target.pacer === undefined || res.status !== 429) {
+    return undefined
+  }
+  if ((res.json as { type?: unknown } | undefined)?.type !== problemType(PROBLEMS.rateLimited)) {
+    return undefined
+  }
+  const retryAfter = Number(res.headers['retry-after'])
+  const valid = Number.isInteger(retryAfter) && retryAfter >= 1
+  return valid && retryAfter <= MAX_RETRY_AFTER_SECONDS ? retryAfter : undefined
+}
+
+/** Takes the request's token of the advertised per-IP rate (drivers/pacer.ts). */
+export async function pace(ctx: HttpContext): Promise<void> {
+  if (ctx.rateLimitIsAnswer === true) ctx.target.pacer?.spend()
+  else await ctx.target.pacer?.take()
+}
+
+/**
+ * Sends within the advertised per-IP rate, and sends again after the Retry-After of a 429
+ * rate-limited (recorded), unless the case judges rate limiting. `responseOf` picks the HTTP
+ * answer out of what `send` resolves to (none for an upgraded WebSocket).
+ */
+export async function sendPaced<T>(
+  ctx: HttpContext,
+  send: () => Promise<T>,
+  responseOf: (answer: T) => HttpResponse | undefined,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    await pace(ctx)
+    const answer = await send()
+    const res = responseOf(answer)
+    const wait = res !== undefined && attempt < RATE_LIMIT_RETRIES ? rateLimitWait(ctx, res) : undefined
+    if (wait === undefined) return answer
+    ctx.record({ step: `rate-limited (spec §10.3): waited ${wait} s to send it again` })
+    await ctx.target.pacer!.refused(wait)
+  }
+}
+
 /** Sends one request; a timeout or network error aborts the case with a 'fail' verdict. */
-export async function httpRequest(ctx: HttpContext, req: HttpRequest): Promise<HttpResponse> {
+export function httpRequest(ctx: HttpContext, req: HttpRequest): Promise<HttpResponse> {
+  return sendPaced(ctx, () => sendOnce(ctx, req), (res) => res)
+}
+
+async function sendOnce(ctx: HttpContext, req: HttpRequest): Promise<HttpResponse> {
   const { bytes } = encodeBody(req.body)
   const step = req.step ?? `${req.method} ${req.path}`
   const sent = { method: req.method, path: req.path, body: preview(bytes, req.redactBody === true) }

@@ -11,7 +11,7 @@ import WebSocket from 'ws'
 import { PATHS } from '../../protocol/registry.ts'
 import type { CaseContext } from '../model.ts'
 import { CaseFailure, fail } from '../verdicts.ts'
-import { summarize, type HttpResponse } from './http.ts'
+import { sendPaced, summarize, type HttpResponse } from './http.ts'
 
 export interface Frame {
   readonly binary: boolean
@@ -183,14 +183,26 @@ function redactQuery(query: string): string {
   return query.replace(/ticket=[^&]*/g, (m) => (m.length > 'ticket='.length ? 'ticket=<…>' : m))
 }
 
+type SocketOptions = { autoPong?: boolean; step?: string; expected?: unknown }
+
 /**
  * Opens the session path with `query`. Resolves with the socket when the device upgrades, or its
- * problem answer when it refuses; a network error or timeout fails the case.
+ * problem answer when it refuses; a network error or timeout fails the case. Paced and sent
+ * again after a 429 rate-limited like every HTTP request (drivers/http.ts).
  */
 export function openSocket(
   ctx: CaseContext,
   query: string,
-  options: { autoPong?: boolean; step?: string; expected?: unknown } = {},
+  options: SocketOptions = {},
+): Promise<GateAnswer> {
+  const send = () => openSocketOnce(ctx, query, options)
+  return sendPaced(ctx, send, (answer) => (answer.kind === 'refused' ? answer.response : undefined))
+}
+
+function openSocketOnce(
+  ctx: CaseContext,
+  query: string,
+  options: SocketOptions,
 ): Promise<GateAnswer> {
   const step = options.step ?? `GET ${PATHS.websocket} (upgrade)`
   const sent = { method: 'GET', path: PATHS.websocket + redactQuery(query) }
@@ -236,6 +248,16 @@ export function openSocket(
  * wrong Sec-WebSocket-Version): resolves with the HTTP answer, or 'upgraded' on a 101.
  */
 export function rawUpgradeRequest(
+  ctx: CaseContext,
+  query: string,
+  headers: Readonly<Record<string, string>>,
+  step: string,
+): Promise<HttpResponse | 'upgraded'> {
+  const send = () => rawUpgradeOnce(ctx, query, headers, step)
+  return sendPaced(ctx, send, (answer) => (answer === 'upgraded' ? undefined : answer))
+}
+
+function rawUpgradeOnce(
   ctx: CaseContext,
   query: string,
   headers: Readonly<Record<string, string>>,

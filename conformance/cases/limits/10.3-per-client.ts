@@ -50,7 +50,9 @@ export const perClient: CaseDefinition = {
       return fail(message, `a 429 within ${allowed} requests`, `${sent} requests admitted`)
     }
     const step = 'unsigned request right after the 429'
-    const probe = await httpRequest(ctx, { method: 'GET', path: PATHS.discovery, step })
+    // Whether the per-IP bucket refuses too is the question: no waiting out a 429 here.
+    const judged = { ...ctx, rateLimitIsAnswer: true }
+    const probe = await httpRequest(judged, { method: 'GET', path: PATHS.discovery, step })
     if (probe.status === 429) {
       return skip('the per-IP bucket ran out before the per-client one; cannot tell them apart')
     }

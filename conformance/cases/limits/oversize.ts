@@ -5,7 +5,7 @@
  * (drivers/raw-http.ts), since the point is what the device answers before the body is complete.
  */
 import { PATHS } from '../../../protocol/registry.ts'
-import { summarize, type HttpResponse } from '../../drivers/http.ts'
+import { pace, summarize, type HttpResponse } from '../../drivers/http.ts'
 import { hostOf, RawConnection } from '../../drivers/raw-http.ts'
 import type { CaseContext } from '../../model.ts'
 import { failCase } from '../../verdicts.ts'
@@ -13,6 +13,7 @@ import { failCase } from '../../verdicts.ts'
 const CHUNK_BYTES = 16 * 1024
 
 async function open(ctx: CaseContext): Promise<RawConnection> {
+  await pace(ctx)
   try {
     const connection = await RawConnection.open(ctx.target.url, ctx.timeoutMs)
     ctx.defer(() => connection.close())

@@ -34,7 +34,9 @@ export const concurrentLimit: CaseDefinition = {
     for (let i = 1; i <= limit; i++) await startPairing(ctx, { pin, step: `pair/start ${i}/${limit}` })
     const keys = newClientKeys()
     const { pA } = startClientPairing({ pin, clientKey: keys.publicKey, deviceKey: advertisedDeviceKey(ctx) })
-    const res = await pairStart(ctx, pairStartBody(keys, pA), 'pair/start over the limit')
+    // The 429 is the answer judged here, not a request to pace and send again (drivers/pacer.ts).
+    const judged = { ...ctx, rateLimitIsAnswer: true }
+    const res = await pairStart(judged, pairStartBody(keys, pA), 'pair/start over the limit')
     must(expectProblem(res, PROBLEMS.rateLimited))
     const retryAfter = res.headers['retry-after']
     if (retryAfter === undefined || !/^[0-9]+$/.test(retryAfter) || Number(retryAfter) < 1) {
