@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-test-12.3-subcommands, pw-test-12.3-output, pw-test-12.3-credentials-file
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -155,6 +156,14 @@ t.test('a tampered frame during a call exits 2', async (t) => {
   const result = await running
   t.equal(result.code, EXIT.verification)
   t.match(result.err, { error: { problem: null, close_code: null, message: /authentication/ } })
+})
+
+t.test('a Noise message 2 that fails verification exits 2', async (t) => {
+  const { file } = await pairedSetup(t, { sessionMode: 'garbage-message-2' })
+  const result = await cli('call', '--credentials', file, '--method', METHODS.echo)
+  t.equal(result.code, EXIT.verification)
+  t.equal(result.out, undefined, 'nothing on stdout')
+  t.match(result.err, { error: { problem: null, close_code: null, message: /message 2/ } })
 })
 
 t.test('a JSON-RPC error response is printed as received, exit 0', async (t) => {

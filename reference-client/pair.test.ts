@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-disc-4.4-client-version-check
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
@@ -113,6 +114,27 @@ t.test('a discovery document whose device_id is not its key fingerprint is refus
   }
   const error = await refusal(pair({ url: fake.url, pin: FAKE_PIN, name: 'x', fetch }))
   t.equal(error.what, 'device-id')
+})
+
+t.test('a device whose versions lack 1 is refused before pair/start', async (t) => {
+  const fake = await device(t)
+  const original = globalThis.fetch
+  for (const versions of [[2], [2, 3], []]) {
+    const sent: string[] = []
+    const fetch = async (url: string, init?: RequestInit) => {
+      sent.push(new URL(url).pathname)
+      const response = await original(url, init)
+      if (!url.endsWith(PATHS.discovery)) return response
+      return new Response(JSON.stringify({ ...(await response.json()), versions }), { status: 200 })
+    }
+    const error = await refusal(pair({ url: fake.url, pin: FAKE_PIN, name: 'x', fetch }))
+    t.equal(error.kind, 'device-verification', `versions ${JSON.stringify(versions)}`)
+    t.equal(error.what, 'discovery')
+    t.same(sent, [PATHS.discovery], 'nothing is sent after discovery')
+  }
+  t.equal(fake.clients.size, 0, 'the device paired nobody')
+  const paired = await pair({ url: fake.url, pin: FAKE_PIN, name: 'x' })
+  t.ok(fake.clients.has(paired.client_id), 'with the fake device\'s own versions, [1], it pairs')
 })
 
 t.test('a wrong PIN is the confirmation-failed problem with attempts_remaining', async (t) => {

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-sig-8.4-client-target-uri
 import t from 'tap'
 import { defaultBackend } from '../protocol/crypto/index.ts'
 import { utf8Encode } from '../protocol/encoding.ts'
@@ -51,6 +52,36 @@ t.test('signed requests cover @method, @target-uri, and content-digest iff a bod
       const key = alg === 'ed25519' ? keys.clientKey : requestHmacKey(keys.pairingKey)
       t.doesNotThrow(() => verifyParsedSignature(parsed, key))
     }
+  }
+})
+
+t.test('@target-uri is the normalised URI the request is sent to, path and query as sent', async (t) => {
+  const { credentials } = await paired(t)
+  const { clientKey } = credentialKeys(credentials)
+  const path = `${PATHS.rpc}?b=2&a=%20x`
+  const origins: [given: string, normalised: string][] = [
+    ['HTTP://Device.EXAMPLE:80', 'http://device.example'],
+    ['https://Device.example:443', 'https://device.example'],
+    ['https://device.example:8443', 'https://device.example:8443'],
+    ['http://[::1]:8080', 'http://[::1]:8080'],
+  ]
+  for (const [given, normalised] of origins) {
+    const seen: { url: string; headers: Record<string, string>; body: Uint8Array }[] = []
+    const fetch = async (url: string, init?: RequestInit) => {
+      const headers = init!.headers as Record<string, string>
+      seen.push({ url, headers, body: new Uint8Array(init!.body as Uint8Array) })
+      return new Response(null, { status: 204 })
+    }
+    await signedFetch({ ...credentials, url: given }, { method: 'POST', path, body: { a: 1 }, fetch })
+    const [{ url, headers, body }] = seen as [(typeof seen)[0]]
+    t.equal(url, normalised + path, `${given}: sent to the normalised URI, path and query as given`)
+    const verify = (uri: string) =>
+      verifyParsedSignature(parseSignedRequest({ method: 'POST', url: uri, headers, body }), clientKey)
+    t.doesNotThrow(() => verify(url), `${given}: @target-uri is that URI`)
+    const otherPort = new URL(url)
+    otherPort.port = '1'
+    t.throws(() => verify(otherPort.href), { code: 'signature-invalid' }, `${given}: port covered`)
+    t.throws(() => verify(normalised + PATHS.rpc), { code: 'signature-invalid' }, `${given}: query covered`)
   }
 })
 

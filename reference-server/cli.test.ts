@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-reg-9.3-operator-revocation, pw-test-12.1-off-by-default
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,7 +9,7 @@ import t from 'tap'
 import { fetch } from 'undici'
 import { defaultBackend } from '../protocol/crypto/index.ts'
 import { base64urlDecode, base64urlEncode } from '../protocol/encoding.ts'
-import { LIMIT_DEFAULTS, PATHS, SIZES } from '../protocol/registry.ts'
+import { LIMIT_DEFAULTS, PATHS, PROBLEMS, SIZES, problemType } from '../protocol/registry.ts'
 import { finishClientPairing, startClientPairing, validatePin } from '../protocol/spake2/index.ts'
 import { EXIT, runCli } from './cli.ts'
 import { FAULTS } from './faults.ts'
@@ -72,9 +73,11 @@ t.test('pair with no running device exits 1', async (t) => {
   t.match(stderr, /no running device/)
 })
 
+type Discovery = { device_key: string; profiles: string[] }
+
 /** Pairs a fresh client with the device at `url` using `pin`; returns its client_id. */
 async function pairWith(url: string, pin: string, name: string): Promise<string> {
-  const discovery = (await (await fetch(url + PATHS.discovery)).json()) as { device_key: string }
+  const discovery = (await (await fetch(url + PATHS.discovery)).json()) as Discovery
   const seed = defaultBackend.randomBytes(32)
   const clientKey = defaultBackend.ed25519PublicKey(seed)
   const deviceKey = base64urlDecode(discovery.device_key, SIZES.ed25519PublicKey)
@@ -114,6 +117,11 @@ t.test('a running server: --pair, pair, clients list/revoke, SIGTERM exits 0', a
   t.equal(validatePin(window.pin), window.pin)
   const ttl = window.expires_at - Math.floor(Date.now() / 1000)
   t.ok(ttl > 50 && ttl <= 60, '--pin-ttl 60 is the window TTL')
+  const { profiles } = (await (await fetch(listening.url + PATHS.discovery)).json()) as Discovery
+  t.notOk(profiles.includes('test-control'), 'started without --test-hooks: no test-control')
+  const testPin = await fetch(listening.url + PATHS.testPin, { method: 'POST', body: '{"v":1}' })
+  t.same([testPin.status, ((await testPin.json()) as { type: string }).type],
+    [PROBLEMS.notFound.status, problemType(PROBLEMS.notFound)], 'test/pin is not-found')
 
   const first = await pairWith(listening.url, window.pin, 'first')
   const opened = await cli(['pair', '--state-dir', dir, '--ttl', '30'])
@@ -124,8 +132,11 @@ t.test('a running server: --pair, pair, clients list/revoke, SIGTERM exits 0', a
 
   const listed = await cli(['clients', 'list', '--state-dir', dir])
   t.equal(listed.code, EXIT.ok)
-  const names = (JSON.parse(listed.stdout) as { name: string }[]).map((c) => c.name)
-  t.same(names.sort(), ['first', 'second'])
+  const summaries = JSON.parse(listed.stdout) as { name: string }[]
+  t.same(summaries.map((c) => c.name).sort(), ['first', 'second'])
+  for (const summary of summaries) {
+    t.same(Object.keys(summary).sort(), ['client_id', 'name', 'paired_at'], 'no pairing key listed')
+  }
   t.equal((await cli(['clients', 'revoke', first, '--state-dir', dir])).code, EXIT.ok)
   const unknown = await cli(['clients', 'revoke', first, '--state-dir', dir])
   t.equal(unknown.code, EXIT.failed, 'revoking an unknown client fails')

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-sess-7.9-going-away, pw-reg-9.3-operator-revocation
 import t from 'tap'
 import { fetch } from 'undici'
 import WebSocket from 'ws'

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-reg-9.5-secret-files
 import { mkdtempSync, readFileSync, rmSync, statSync, chmodSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

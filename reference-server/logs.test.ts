@@ -1,9 +1,21 @@
+// Checks spec requirements: pw-sec-13.6-strip-query
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import t from 'tap'
-import { AUDIT_FILE, createAuditLog, createLogger, withoutQuery } from './logs.ts'
+import { fetch } from 'undici'
+import WebSocket from 'ws'
+import { PATHS } from '../protocol/registry.ts'
+import { pair, signedFetch, startDevice } from './http/test-fixture.ts'
+import { StoreUnavailableError } from './store/store.ts'
+import {
+  AUDIT_FILE,
+  createAuditLog,
+  createLogger,
+  withoutQuery,
+  type ClosableAuditLog,
+} from './logs.ts'
 
 t.test('withoutQuery drops the query and fragment', async (t) => {
   t.equal(withoutQuery('/pairwire/v1/ws?ticket=abc'), '/pairwire/v1/ws')
@@ -59,4 +71,54 @@ t.test('with a state dir the audit log appends JSON lines to a 0600 file', async
   const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
   t.same(lines.map((l) => l.event), ['pair.success', 'client.revoke'], 'appended, never rewritten')
   t.same(second.entries, [], 'file-backed logs keep nothing in memory')
+})
+
+/** Opens the session path with `query`; resolves once the device upgraded or refused it. */
+function upgrade(url: string, query: string): Promise<void> {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${PATHS.websocket}${query}`)
+  ws.on('error', () => {})
+  return new Promise((resolve) => {
+    ws.once('open', () => (ws.close(), resolve()))
+    ws.once('unexpected-response', () => (ws.terminate(), resolve()))
+  })
+}
+
+t.test('a running device logs no query of any request it serves, refuses or fails', async (t) => {
+  const logStream = new PassThrough()
+  const device = await startDevice(t, { logStream })
+  const client = await pair(device)
+  const marks: string[] = []
+  const query = (name: string): string => {
+    marks.push(`QUERY-${name}`)
+    return `?${name}=QUERY-${name}`
+  }
+  const rpc = async (name: string) =>
+    (await signedFetch(device, client, { path: PATHS.rpc + query(name), body: {} })).body?.cancel()
+  await (await fetch(device.url + PATHS.discovery + query('served'))).body?.cancel()
+  await (await fetch(device.url + '/nope' + query('unknown'))).body?.cancel()
+  await rpc('signed')
+  const issued = await signedFetch(device, client, { path: PATHS.tickets, body: { v: 1 } })
+  const { ticket } = (await issued.json()) as { ticket: string }
+  marks.push(ticket)
+  await upgrade(device.url, `?ticket=${ticket}&x=1`)
+  await upgrade(device.url, `?ticket=${ticket}`)
+  const { store } = device.ctx
+  const getClient = store.getClient.bind(store)
+  store.getClient = () => Promise.reject(new StoreUnavailableError('test: store down'))
+  await rpc('unavailable')
+  store.getClient = () => Promise.reject(new TypeError('a bug'))
+  await rpc('failed')
+  store.getClient = getClient
+
+  const logs = String(logStream.read())
+  const audit = JSON.stringify((device.ctx.audit as ClosableAuditLog).entries)
+  t.same(marks.filter((mark) => logs.includes(mark) || audit.includes(mark)), [], 'no query logged')
+  type Line = { event: string; path?: string }
+  const lines = logs.trim().split('\n').map((line) => JSON.parse(line) as Line)
+  const logged = new Set(lines.map((line) => line.event))
+  const expected = ['http.request', 'store.unavailable', 'http.internal-error', 'session.refused']
+  for (const event of expected) t.ok(logged.has(event), `${event} was logged`)
+  const paths = lines.flatMap((line) => (line.path === undefined ? [] : [line.path]))
+  t.ok(paths.includes(PATHS.rpc) && paths.includes('/nope'), 'paths are logged, without query')
+  t.same(paths.filter((path) => path.includes('?')), [])
 })

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-sec-13.4-shared-state
 /**
  * Two reference devices as two real processes sharing one Redis store and one device key
  * (spec §9.3, §13): what one node accepts or revokes, the other knows at once. A signed request

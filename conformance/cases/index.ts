@@ -1,5 +1,5 @@
 /**
- * Every conformance case, area by area in spec order (§2 - §12). Each area folder's index.ts
+ * Every conformance case, area by area in spec order (§2 - §13). Each area folder's index.ts
  * exports `cases`; conformance/registry.ts validates the list against spec/ and orders it by phase.
  */
 import type { CaseDefinition } from '../model.ts'
@@ -9,6 +9,7 @@ import { cases as keys } from './keys/index.ts'
 import { cases as limits } from './limits/index.ts'
 import { cases as pairing } from './pairing/index.ts'
 import { cases as registry } from './registry/index.ts'
+import { cases as security } from './security/index.ts'
 import { cases as sessions } from './sessions/index.ts'
 import { cases as signedHttp } from './signed-http/index.ts'
 import { cases as testControl } from './test-control/index.ts'
@@ -25,4 +26,5 @@ export const cases: readonly CaseDefinition[] = [
   ...registry,
   ...limits,
   ...testControl,
+  ...security,
 ]

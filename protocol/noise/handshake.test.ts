@@ -1,8 +1,9 @@
-// Checks spec requirements: pw-sess-7.3-reject-zero-dh, pw-sess-7.4-handshake-failed
+// Checks spec requirements: pw-sess-7.3-reject-zero-dh, pw-sess-7.4-handshake-failed, pw-sec-13.3-fresh-ephemeral
 /**
  * HandshakeState for NNpsk0 (Noise rev 34 §5.3, §9): role orientation of Split, the handshake
- * hash, and every typed failure: wrong psk or prologue, low-order ephemeral keys, size limits,
- * calls out of order, and a dead state after a failed message.
+ * hash, a fresh ephemeral key per state erased once the handshake ends (spec §13.3), and every
+ * typed failure: wrong psk or prologue, low-order ephemeral keys, size limits, calls out of
+ * order, and a dead state after a failed message.
  */
 import t from 'tap'
 import { availableBackends, defaultBackend, type CryptoBackend } from '../crypto/index.ts'
@@ -194,3 +195,39 @@ t.test('without an injected key each handshake has a fresh ephemeral', (t) => {
   t.end()
 })
 
+
+/**
+ * The backend, keeping every ephemeral private key a HandshakeState makes: the state computes
+ * e.public_key from the very array it keeps as e.private_key, so the kept arrays are the state's.
+ */
+function keepingEphemerals(backend: CryptoBackend): { backend: CryptoBackend; drawn: Uint8Array[] } {
+  const drawn: Uint8Array[] = []
+  const keeping: CryptoBackend = {
+    ...backend,
+    x25519PublicKey(privateKey) {
+      drawn.push(privateKey)
+      return backend.x25519PublicKey(privateKey)
+    },
+  }
+  return { backend: keeping, drawn }
+}
+
+for (const backend of await availableBackends()) {
+  t.test(`${backend.name}: each state draws a fresh e and erases it when the handshake ends`, (t) => {
+    const keeping = keepingEphemerals(backend)
+    const sessions = Array.from({ length: 3 }, () => pair(keeping.backend))
+    const [initiatorE, responderE, ...others] = keeping.drawn
+    t.equal(keeping.drawn.length, 6, 'one e per state')
+    const distinct = new Set(keeping.drawn.map((e) => Buffer.from(e).toString('hex')))
+    t.equal(distinct.size, 6, 'no two states share e')
+    const { initiator, responder } = sessions[0]!
+    const m1 = initiator.writeMessage(new Uint8Array(0))
+    t.notOk(initiatorE!.every((b) => b === 0), 'e is kept while the handshake runs')
+    responder.readMessage(m1)
+    initiator.readMessage(responder.writeMessage(new Uint8Array(0)))
+    t.ok(initiatorE!.every((b) => b === 0), 'the initiator erased e after message 2')
+    t.ok(responderE!.every((b) => b === 0), 'the responder erased e after message 2')
+    t.notOk(others.some((e) => e.every((b) => b === 0)), 'states whose handshake did not end keep e')
+    t.end()
+  })
+}

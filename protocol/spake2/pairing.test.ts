@@ -1,14 +1,19 @@
-// Checks spec requirements: pw-pair-5.5-spake2-profile, pw-pair-5.6-pairing-key, pw-pair-5.9-client-verifies-cb, pw-pair-5.8-cb-after-ca
+// Checks spec requirements: pw-pair-5.5-spake2-profile, pw-pair-5.6-pairing-key, pw-pair-5.9-client-verifies-cb, pw-pair-5.8-cb-after-ca, pw-pair-5.6-after-confirmation
 /**
  * The Pairwire pairing profile (spec §5.5, §5.6): equal PINs give both sides the same pairing key
- * after mutual confirmation; a different PIN fails at the device before cB is revealed; and the
- * profile's byte layout (A = client key, B = device key, AAD, pairing key info) is recomputed from
+ * after mutual confirmation, and neither derives it before the peer's MAC verified; a different
+ * PIN fails at the device before cB is revealed; and the profile's byte layout (A = client key, B = device key, AAD, pairing key info) is recomputed from
  * the RFC 9382 building blocks.
  */
 import fc from 'fast-check'
 import t from 'tap'
-import { availableBackends, hkdfSha256, nobleBackend } from '../crypto/index.ts'
-import { concatBytes, lengthPrefixed, utf8Encode } from '../encoding.ts'
+import {
+  availableBackends,
+  hkdfSha256,
+  nobleBackend,
+  type CryptoBackend,
+} from '../crypto/index.ts'
+import { concatBytes, constantTimeEqual, lengthPrefixed, utf8Encode } from '../encoding.ts'
 import { LABELS } from '../registry.ts'
 import { M } from './constants.ts'
 import { passwordScalar } from './password.ts'
@@ -71,6 +76,40 @@ t.test('a client given a wrong cB fails and gets no pairing key', async (t) => {
     t.throws(() => verifyDeviceConfirmation(flipped), CONFIRMATION_FAILED, `${backend.name}: bit`)
     t.throws(() => verifyDeviceConfirmation(new Uint8Array(0)), CONFIRMATION_FAILED, 'empty')
     t.equal(verifyDeviceConfirmation(cB).length, 32, 'the genuine cB still verifies')
+  }
+})
+
+/** The backend, counting the HKDF-Expand calls with the pairing key's info (spec §5.6). */
+function countingPairingKeys(backend: CryptoBackend): { backend: CryptoBackend; derived: () => number } {
+  const info = utf8Encode(LABELS.pairingKeyInfo)
+  let derived = 0
+  const counting: CryptoBackend = {
+    ...backend,
+    hkdfExpand(prk, i, length) {
+      if (constantTimeEqual(i, info)) derived++
+      return backend.hkdfExpand(prk, i, length)
+    },
+  }
+  return { backend: counting, derived: () => derived }
+}
+
+t.test('no side derives the pairing key before the peer confirmation verified', async (t) => {
+  for (const base of await availableBackends()) {
+    const { backend, derived } = countingPairingKeys(base)
+    const parties = { pin: '492817', clientKey, deviceKey, backend }
+    const client = startClientPairing(parties)
+    const device = respondDevicePairing({ ...parties, pA: client.pA })
+    const { cA, verifyDeviceConfirmation } = finishClientPairing(client.state, device.pB)
+    t.equal(derived(), 0, `${base.name}: not while computing cA`)
+    const other = respondDevicePairing({ ...parties, pA: client.pA })
+    t.throws(() => confirmDevicePairing(other.state, cA), CONFIRMATION_FAILED)
+    t.equal(derived(), 0, 'not by a device whose cA failed')
+    const { cB } = confirmDevicePairing(device.state, cA)
+    t.equal(derived(), 1, 'the device, once cA verified')
+    t.throws(() => verifyDeviceConfirmation(cA), CONFIRMATION_FAILED)
+    t.equal(derived(), 1, 'not by a client whose cB failed')
+    verifyDeviceConfirmation(cB)
+    t.equal(derived(), 2, 'the client, once cB verified')
   }
 })
 

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-pair-5.3-ttl-bound, pw-test-12.1-off-by-default
 import t from 'tap'
 import { fetch } from 'undici'
 import { base64urlEncode } from '../../protocol/encoding.ts'

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-sig-8.7-fail-closed, pw-pair-5.8-store-before-answer
 import { PassThrough } from 'node:stream'
 import t from 'tap'
 import { PATHS, PROBLEMS } from '../../protocol/registry.ts'

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-pair-5.3-open-locally
 import t from 'tap'
 import { fetch } from 'undici'
 import { base64urlDecode, base64urlEncode } from '../../protocol/encoding.ts'
@@ -57,6 +58,26 @@ t.test('no window open: pair/start is 403 pairing-window-closed', async (t) => {
   const device = await startDevice(t)
   const start = await pairStart(device, newClient(), '480613')
   await expectProblem(t, start.response, PROBLEMS.pairingWindowClosed)
+})
+
+t.test('no HTTP request of any path or method opens a window; the operator does', async (t) => {
+  const device = await startDevice(t)
+  const paths = [...Object.values(PATHS), '/pairwire/v1/pair', '/pairwire/v1/window', '/']
+  const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+  const body = JSON.stringify({ v: PROTOCOL_VERSION, ttl: 60 })
+  const headers = { 'content-type': 'application/json' }
+  for (const path of paths) {
+    for (const method of methods) {
+      const init = method === 'GET' ? { method } : { method, headers, body }
+      await (await fetch(device.url + path, init)).body?.cancel()
+    }
+  }
+  const after = await pairStart(device, newClient(), '480613')
+  await expectProblem(t, after.response, PROBLEMS.pairingWindowClosed)
+  t.pass(`${paths.length * methods.length} requests opened no window`)
+  device.openPairingWindow()
+  const opened = await pairStart(device, newClient(), '480613')
+  t.equal(opened.response.status, 200, 'the operator does')
 })
 
 t.test('wrong PIN: attempts_remaining counts down; the window closes at the budget', async (t) => {

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-pair-5.3-open-locally
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'

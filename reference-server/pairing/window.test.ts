@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-pair-5.3-ttl-bound
 import t from 'tap'
 import { isTrivialPin, validatePin } from '../../protocol/spake2/index.ts'
 import { PairingWindow } from './window.ts'

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-reg-9.5-durable, pw-reg-9.5-secret-files
 /**
  * The file store under `kill -9`: a child (fixtures/crash-writer.ts) changes the store as fast as
  * it can and is killed with SIGKILL at a random moment, 20 times over two files. After every kill

@@ -1,3 +1,4 @@
+// Checks spec requirements: pw-reg-9.5-durable, pw-reg-9.5-secret-files
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

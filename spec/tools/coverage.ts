@@ -105,15 +105,26 @@ function printReport(report: CoverageReport): void {
   console.log(summaryLine(report, 'SHOULD'))
 }
 
+/** The MUST requirements that nothing checks. */
+export function uncheckedMusts(report: CoverageReport): CoverageReport['requirements'] {
+  return report.requirements.filter((r) => r.level === 'MUST' && r.checks.length === 0)
+}
+
 if (fileURLToPath(import.meta.url) === resolve(process.argv[1] ?? '')) {
   const report = coverage()
+  const allMust = process.argv.includes('--all-must')
   if (process.argv.includes('--json')) console.log(JSON.stringify(report, null, 2))
   else printReport(report)
-  const uncheckedMust = report.requirements.filter((r) => r.level === 'MUST' && !r.checks.length)
+  const unchecked = uncheckedMusts(report)
+  if (allMust && unchecked.length > 0) {
+    console.error(`--all-must: ${unchecked.length} MUST requirements have no vector, test or case:`)
+    for (const r of unchecked) console.error(`  ${r.id}  (${r.file}:${r.line})`)
+  }
   const failed =
     report.unknownCitations.length > 0 ||
     report.specProblems.length > 0 ||
     report.requirements.length === 0 ||
-    (process.argv.includes('--all-must') && uncheckedMust.length > 0)
-  process.exit(failed ? 1 : 0)
+    (allMust && unchecked.length > 0)
+  // exitCode, not exit(): a large --json report written to a pipe must be flushed first.
+  process.exitCode = failed ? 1 : 0
 }

@@ -27,6 +27,7 @@ import { parseError } from './7.6-parse-error.ts'
 import { idleTimeout } from './7.7-idle-timeout.ts'
 import { ping } from './7.7-ping.ts'
 import { closeReasonCase } from './7.9-close-reason.ts'
+import { reservedCodes } from './7.9-reserved-codes.ts'
 
 export const cases: CaseDefinition[] = [
   noiseProfile,
@@ -56,4 +57,5 @@ export const cases: CaseDefinition[] = [
   ping,
   idleTimeout,
   closeReasonCase,
+  reservedCodes,
 ]
