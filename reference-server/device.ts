@@ -14,7 +14,7 @@ import { CLOSES, LIMIT_DEFAULTS, SIZES, type Limits } from '../protocol/registry
 import { NAME_MAX_LENGTH } from '../schemas/src/primitives.ts'
 import type { ServerContext } from './context.ts'
 import type { FaultName } from './faults.ts'
-import { createRequestListener } from './http/app.ts'
+import { createClientErrorListener, createRequestListener } from './http/app.ts'
 import { createHttpDeps } from './http/deps.ts'
 import { isLoopbackHost } from './http/loopback.ts'
 import { revokeClient } from './http/revocation.ts'
@@ -169,7 +169,12 @@ export async function createDevice(options: DeviceOptions): Promise<Device> {
   const stateDir = options.stateDir === undefined ? DEFAULT_STATE_DIR : options.stateDir
   const { ctx, release } = await createContext(options, stateDir)
   const deps = createHttpDeps(ctx)
-  const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, createRequestListener(deps))
+  const listener = createRequestListener(deps)
+  const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, listener)
+  // Spec §2.6: no bare 400/431/408 for unparsable requests, no bare 417 for an unknown
+  // expectation, which RFC 9110 §10.1.1 lets a server ignore.
+  server.on('clientError', createClientErrorListener(deps))
+  server.on('checkExpectation', listener)
   // One per-IP budget for HTTP requests and WebSocket upgrades alike (spec §10.3).
   const sessions = attachSessions(server, ctx, { ipLimiter: deps.ipLimiter })
   const unsubscribe = closeSessionsOnRemoval(ctx)

@@ -12,6 +12,7 @@ import { base64urlDecode, base64urlEncode } from '../protocol/encoding.ts'
 import { deviceIdOf } from '../protocol/ids.ts'
 import { PROTOCOL_VERSION } from '../protocol/registry.ts'
 import type { DeviceIdentity } from './context.ts'
+import { recordSecret } from './secret-sweep.ts'
 
 export const DEVICE_KEY_FILE = 'device-key.json'
 const SEED_BYTES = 32
@@ -21,6 +22,7 @@ export function identityFromSeed(
   name: string,
   backend: CryptoBackend = defaultBackend,
 ): DeviceIdentity {
+  recordSecret('private-key', seed)
   const publicKey = backend.ed25519PublicKey(seed)
   return { seed, publicKey, deviceId: deviceIdOf(publicKey, backend), name }
 }

@@ -11,6 +11,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import type { AuditLog, Logger } from './context.ts'
+import { captureLine } from './secret-sweep.ts'
 
 export const AUDIT_FILE = 'audit.jsonl'
 /** Audit entries kept by a memory-only audit log (the oldest are dropped first). */
@@ -29,7 +30,9 @@ function line(event: string, head: Record<string, unknown>, fields: Record<strin
     const isUrl = URL_FIELDS.includes(name) && typeof value === 'string'
     record[name] = isUrl ? withoutQuery(value) : value
   }
-  return JSON.stringify(record) + '\n'
+  const text = JSON.stringify(record) + '\n'
+  captureLine(text)
+  return text
 }
 
 export function createLogger(stream: Writable = process.stderr): Logger {

@@ -6,8 +6,10 @@
  * the process never crashes on a request.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { PATHS, PROBLEMS } from '../../protocol/registry.ts'
-import { sendProblem } from '../problem.ts'
+import { rejectUpgrade, sendProblem } from '../problem.ts'
 import { StoreUnavailableError } from '../store/index.ts'
 import { clientsSelf, rpc, tickets } from './client-endpoints.ts'
 import type { HttpDeps } from './deps.ts'
@@ -89,5 +91,27 @@ export function createRequestListener(deps: HttpDeps): RequestListener {
     handle()
       .catch((error: unknown) => answerError(deps, ex, error))
       .catch(() => res.destroy())
+  }
+}
+
+/**
+ * Bytes node:http cannot take as a request (broken framing, an unknown method, a header block over
+ * its limit, a body cut short, a request slower than the request timeout) never reach the
+ * listener, and node would answer them with a bare 400, 431 or 408. Spec §2.6 makes every error
+ * answer a problem, so the device answers 400 malformed-request itself, unless an answer has
+ * already begun on the connection (node's own rule), and then closes the connection.
+ */
+export function createClientErrorListener(deps: HttpDeps) {
+  return (error: Error & { code?: string }, socket: Duplex): void => {
+    const remote = (socket as Socket).remoteAddress
+    deps.ctx.log.info('http.client-error', { error: error.code ?? error.name, remote })
+    // node:http keeps the connection's current response here; it has no public accessor.
+    const current = (socket as { _httpMessage?: ServerResponse | null })._httpMessage
+    if (!socket.writable || current?.headersSent === true) {
+      socket.destroy()
+      return
+    }
+    socket.once('finish', () => socket.destroy())
+    rejectUpgrade(socket, PROBLEMS.malformedRequest)
   }
 }

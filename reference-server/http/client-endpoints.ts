@@ -5,8 +5,9 @@
  * type, and only then look at the content.
  */
 import { newTicket } from '../../protocol/tickets.ts'
-import { PROBLEMS, PROTOCOL_VERSION } from '../../protocol/registry.ts'
-import { dispatchRpcText } from '../rpc/index.ts'
+import { PROBLEMS, PROTOCOL_VERSION, RPC_ERRORS } from '../../protocol/registry.ts'
+import { dispatchRpcText, rpcError } from '../rpc/index.ts'
+import { recordSecret } from '../secret-sweep.ts'
 import type { ClientRecord } from '../store/store.ts'
 import { readBody, requireJsonMediaType } from './body.ts'
 import type { HttpDeps } from './deps.ts'
@@ -40,6 +41,8 @@ export function tickets(deps: HttpDeps): Handler {
     const { client, body } = await signedRequest(deps, ex)
     parseMessage('ticket-request', body)
     const { ticket, hash } = newTicket(ctx.backend)
+    recordSecret('ticket', ticket)
+    recordSecret('ticket-hash', hash)
     await ctx.store.putTicket(hash, client.client_id, ctx.limits.ticket_ttl * 1000)
     ctx.audit.record('ticket.issue', { client_id: client.client_id })
     sendJson(ex.res, 200, {
@@ -61,7 +64,7 @@ export function rpc(deps: HttpDeps): Handler {
     const caller = { clientId: client.client_id }
     const response = await dispatchRpcText(body, caller, ctx.rpcMethods, ctx.log)
     if (response === null) sendNoContent(ex.res)
-    else sendJson(ex.res, 200, response)
+    else sendJson(ex.res, 200, response, rpcError(response.id, RPC_ERRORS.internalError))
   }
 }
 

@@ -19,6 +19,7 @@ import { confirmationMac, confirmDevicePairing } from '../../protocol/spake2/ind
 import { checkShare, respondToShare } from '../pairing/device-share.ts'
 import type { PendingPairing } from '../pairing/pending.ts'
 import type { OpenWindow } from '../pairing/window.ts'
+import { recordSecret } from '../secret-sweep.ts'
 import type { HttpDeps } from './deps.ts'
 import { HttpProblem } from './http-problem.ts'
 import { readMessage } from './message.ts'
@@ -133,6 +134,7 @@ function finishPairing(deps: HttpDeps): Handler {
   return async (ex: Exchange) => {
     const message = await readMessage(ex, deps.body, 'pair-finish-request')
     const cA = base64urlDecode(message.cA, SIZES.confirmationMac)
+    recordSecret('confirmation', cA)
     const now = ctx.now()
     const pending = deps.pending.take(message.pairing_id, now)
     if (pending === undefined) throw new HttpProblem(PROBLEMS.unknownPairing)
@@ -144,6 +146,8 @@ function finishPairing(deps: HttpDeps): Handler {
       if (!isProtocolError(e, 'confirmation-failed')) throw e
       return confirmationFailed(deps, ex, pending, window)
     }
+    recordSecret('pairing-key', confirmed.pairingKey)
+    recordSecret('confirmation', confirmed.cB)
     // Closed before any await, so two racing finishes never both succeed (§5.4 single success);
     // reopened unchanged when the store fails (Table 5-1: 503, the window stays open).
     const reopen = deps.window.close(window.generation)

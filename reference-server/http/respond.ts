@@ -2,8 +2,18 @@
 import type { ServerResponse } from 'node:http'
 import { JSON_MEDIA_TYPE } from './body.ts'
 
-export function sendJson(res: ServerResponse, status: number, body: object): void {
-  const text = JSON.stringify(body)
+/**
+ * Sends `body` as JSON, or `fallback` when `body` cannot be serialized (a JSON-RPC echo of params
+ * nested thousands deep overflows JSON.stringify's stack: spec §8.9 answers it -32603, not 500).
+ */
+export function sendJson(res: ServerResponse, status: number, body: object, fallback?: object): void {
+  let text: string
+  try {
+    text = JSON.stringify(body)
+  } catch (error) {
+    if (fallback === undefined) throw error
+    text = JSON.stringify(fallback)
+  }
   res.writeHead(status, {
     'content-type': JSON_MEDIA_TYPE,
     'content-length': Buffer.byteLength(text),

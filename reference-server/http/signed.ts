@@ -22,6 +22,7 @@ import {
 } from '../../protocol/httpsig/index.ts'
 import { LABELS, PROBLEMS, SIZES, type ProblemEntry } from '../../protocol/registry.ts'
 import type { ServerContext } from '../context.ts'
+import { recordSecret } from '../secret-sweep.ts'
 import type { ClientRecord } from '../store/store.ts'
 import { HttpProblem } from './http-problem.ts'
 import type { Exchange } from './router.ts'
@@ -60,13 +61,34 @@ export function signedRequestOf(ex: Exchange, body: Uint8Array): HttpRequest {
 /** Spec §8.3: the hmac-sha256 secret is HKDF-SHA256(salt empty, IKM pairing key, info, L 32). */
 export function requestHmacKey(ctx: ServerContext, pairingKey: Uint8Array): Uint8Array {
   const salt = new Uint8Array(0)
-  return hkdfSha256(ctx.backend, pairingKey, salt, REQUEST_HMAC_KEY_INFO, SIZES.pairingKey)
+  const key = hkdfSha256(ctx.backend, pairingKey, salt, REQUEST_HMAC_KEY_INFO, SIZES.pairingKey)
+  recordSecret('hmac-key', key)
+  return key
+}
+
+/** Decoded client public keys by their text; cleared when it holds this many. */
+const CLIENT_KEY_CACHE_SIZE = 1024
+const clientKeys = new Map<string, Uint8Array>()
+
+/**
+ * A paired client's Ed25519 public key, decoded once: the same bytes let the node backend reuse
+ * the key it imported, where importing it afresh on every signed request cost ~4% of the
+ * device's CPU per session set-up (perf, connection-setup). Public keys only, never a secret.
+ */
+function clientPublicKey(client: ClientRecord): Uint8Array {
+  let key = clientKeys.get(client.client_key)
+  if (key === undefined) {
+    if (clientKeys.size >= CLIENT_KEY_CACHE_SIZE) clientKeys.clear()
+    key = base64urlDecode(client.client_key)
+    clientKeys.set(client.client_key, key)
+  }
+  return key
 }
 
 function verificationKey(ctx: ServerContext, parsed: ParsedSignedRequest, client: ClientRecord) {
   return parsed.params.alg === 'hmac-sha256'
     ? requestHmacKey(ctx, base64urlDecode(client.pairing_key))
-    : base64urlDecode(client.client_key)
+    : clientPublicKey(client)
 }
 
 /** Runs a protocol-core step, turning its ProtocolError into the matching problem. */
@@ -96,6 +118,8 @@ async function verify(
 ): Promise<ClientRecord> {
   const parsed = step(() => parseSignedRequest(signedRequestOf(ex, body), ctx.backend))
   seen.keyid = parsed.params.keyid
+  recordSecret('nonce', parsed.params.nonce)
+  recordSecret('signature', parsed.signature)
   const client = await ctx.store.getClient(parsed.params.keyid)
   if (client === undefined) throw new HttpProblem(PROBLEMS.unknownKey)
   const claimFirst = ctx.faults.has('claim-nonce-before-verify')

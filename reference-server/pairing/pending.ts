@@ -8,6 +8,7 @@
 import { defaultBackend, type CryptoBackend } from '../../protocol/crypto/index.ts'
 import { base64urlEncode } from '../../protocol/encoding.ts'
 import type { DevicePairingState } from '../../protocol/spake2/index.ts'
+import { recordSecret } from '../secret-sweep.ts'
 
 /** Random bytes in a pairing_id (spec §5.7). */
 export const PAIRING_ID_BYTES = 16
@@ -42,6 +43,7 @@ export class PendingPairings {
   /** Keeps `pending` and returns its new pairing_id; call hasRoom first. */
   add(pending: PendingPairing): string {
     const id = base64urlEncode(this.#backend.randomBytes(PAIRING_ID_BYTES))
+    recordSecret('pairing-id', id)
     this.#byId.set(id, pending)
     return id
   }

@@ -7,6 +7,7 @@
  */
 import { defaultBackend, type CryptoBackend } from '../../protocol/crypto/index.ts'
 import { generatePin } from '../../protocol/spake2/index.ts'
+import { recordSecret } from '../secret-sweep.ts'
 
 export interface OpenWindow {
   readonly generation: number
@@ -42,6 +43,7 @@ export class PairingWindow {
       throw new RangeError(`pairing window TTL must be an integer in 1..${this.#rules.maxPinTtl}`)
     }
     const pin = generatePin(this.#backend)
+    recordSecret('pin', pin)
     this.#current = { generation: ++this.#generation, pin, expiresAt: now + ttl, failures: 0 }
     return this.#view(this.#current)
   }

@@ -2,7 +2,8 @@
  * The session WebSocket on the device's HTTP server (spec §7.2): every 'upgrade' request goes
  * through the gate (gate.ts); only an admitted one becomes a WebSocket, handled by a Session and
  * listed in ctx.sessions. ws runs without a server of its own, with permessage-deflate off (the
- * frames are ciphertext) and maxPayload = max_frame as a second line behind frame-guard.ts.
+ * frames are ciphertext), no UTF-8 check of text messages (the session refuses them all) and
+ * maxPayload = max_frame as a second line behind frame-guard.ts.
  */
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
@@ -58,6 +59,9 @@ export function attachSessions(
     maxPayload: ctx.limits.max_frame,
     perMessageDeflate: false,
     clientTracking: false,
+    // Spec §7.5: any text message closes with malformed-frame, so ws must not close one that is
+    // not UTF-8 with its own 1007 first.
+    skipUTF8Validation: true,
   })
   let closing = false
 

@@ -19,6 +19,7 @@ import type { IncomingMessage } from 'node:http'
 import { PATHS, PROBLEMS, type ProblemEntry } from '../../protocol/registry.ts'
 import { ticketHash } from '../../protocol/tickets.ts'
 import type { ServerContext } from '../context.ts'
+import { recordSecret } from '../secret-sweep.ts'
 import { StoreUnavailableError, type ClientRecord } from '../store/store.ts'
 
 export type Admission =
@@ -78,6 +79,7 @@ async function clientOfTicket(ctx: ServerContext, ticket: string): Promise<Admis
   } catch {
     return refuse(PROBLEMS.ticketInvalid)
   }
+  recordSecret('ticket', ticket)
   try {
     const clientId = await redeem(ctx, hash)
     const client = clientId === undefined ? undefined : await ctx.store.getClient(clientId)

@@ -45,12 +45,26 @@ export const CLOSE_GRACE_MS = 1000
 
 type Phase = 'handshake' | 'transport' | 'closed'
 
+/**
+ * The UTF-8 JSON text of an outgoing message, or undefined when it cannot be serialized: an echo
+ * of params nested thousands deep overflows JSON.stringify's stack. The caller answers -32603 as
+ * for a response too large (§7.6), never a 4500 close (§7.9).
+ */
+function serializable(message: object): Uint8Array | undefined {
+  try {
+    return utf8Encode(JSON.stringify(message))
+  } catch {
+    return undefined
+  }
+}
+
 export class Session implements LiveSession {
   readonly clientId: string
   readonly ended: Promise<void>
   readonly #ws: WebSocket
   readonly #ctx: ServerContext
-  readonly #client: ClientRecord
+  /** The client's pairing key (base64url), Noise's psk; the only part of its record kept. */
+  readonly #pairingKey: string
   readonly #outbox: Outbox
   readonly #caller: RpcCaller
   readonly #remote: string | null
@@ -59,7 +73,8 @@ export class Session implements LiveSession {
   #sessionId: string | null = null
   /** The largest frame the client accepts (its handshake payload). */
   #peerMaxFrame: number = SIZES.noiseMaxMessage
-  #handshakeTimer: NodeJS.Timeout
+  /** Dropped once cleared, so an established session does not keep it (or its closure). */
+  #handshakeTimer: NodeJS.Timeout | null
   #pingTimer: NodeJS.Timeout | null = null
   #alive = true
 
@@ -69,7 +84,7 @@ export class Session implements LiveSession {
     this.#remote = remote
     this.#ws = ws
     this.#ctx = ctx
-    this.#client = client
+    this.#pairingKey = client.pairing_key
     this.#outbox = new Outbox(ws)
     this.#caller = {
       clientId: this.clientId,
@@ -123,9 +138,9 @@ export class Session implements LiveSession {
       if (!isBinary || data.length < (handshake ? MIN_MESSAGE_1 : MIN_TRANSPORT)) {
         this.close(CLOSES.malformedFrame)
       } else if (handshake) {
-        this.#handshake(new Uint8Array(data))
+        this.#handshake(data)
       } else {
-        this.#receive(new Uint8Array(data))
+        this.#receive(data)
       }
     } catch (e) {
       this.#failed(e)
@@ -140,10 +155,10 @@ export class Session implements LiveSession {
 
   /** §7.4: message 1 in, message 2 out, then Split() into the transport. */
   #handshake(message1: Uint8Array): void {
-    clearTimeout(this.#handshakeTimer)
+    this.#stopHandshakeTimer()
     const noise = new HandshakeState({
       role: 'responder',
-      psk: base64urlDecode(this.#client.pairing_key, SIZES.pairingKey),
+      psk: base64urlDecode(this.#pairingKey, SIZES.pairingKey),
       prologue: sessionPrologue(this.clientId, this.#ctx.identity.deviceId),
       backend: this.#ctx.backend,
     })
@@ -225,8 +240,8 @@ export class Session implements LiveSession {
    */
   #sendRpc(message: RpcResponse | { jsonrpc: string; method: string; params: unknown }): boolean {
     if (this.#phase !== 'transport') return false
-    let plaintext = utf8Encode(JSON.stringify(message))
-    if (plaintext.length + SIZES.aeadTag > this.#peerMaxFrame) {
+    let plaintext = serializable(message)
+    if (plaintext === undefined || plaintext.length + SIZES.aeadTag > this.#peerMaxFrame) {
       this.#ctx.log.warn('session.message-too-large', { client_id: this.clientId })
       if (!('id' in message)) return false
       plaintext = utf8Encode(JSON.stringify(rpcError(message.id, RPC_ERRORS.internalError)))
@@ -264,8 +279,13 @@ export class Session implements LiveSession {
   }
 
   #stopTimers(): void {
-    clearTimeout(this.#handshakeTimer)
+    this.#stopHandshakeTimer()
     if (this.#pingTimer !== null) clearInterval(this.#pingTimer)
+  }
+
+  #stopHandshakeTimer(): void {
+    if (this.#handshakeTimer !== null) clearTimeout(this.#handshakeTimer)
+    this.#handshakeTimer = null
   }
 
   /** Audit events of spec §9.4: ids, codes and the address, never a secret (§13.8). */
