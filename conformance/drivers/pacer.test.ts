@@ -15,7 +15,7 @@ t.test('a full bucket lets N - 2 requests go at once, then one per 60/N s', asyn
   const started = performance.now()
   await pacer.take()
   const waited = performance.now() - started
-  t.ok(pacer.waitedMs >= 400 && pacer.waitedMs <= 500, `waited ${pacer.waitedMs} ms for a token`)
+  t.ok(pacer.waitedMs >= 400 && pacer.waitedMs <= 510, `waited ${pacer.waitedMs} ms for a token`)
   t.ok(waited >= 390, `and really slept (${waited.toFixed(0)} ms)`)
 })
 
@@ -24,7 +24,7 @@ t.test('spend counts without waiting; the next take pays for it', async (t) => {
   for (let i = 0; i < PER_MINUTE - 1; i++) pacer.spend()
   t.equal(pacer.waitedMs, 0)
   await pacer.take()
-  t.ok(pacer.waitedMs >= 900 && pacer.waitedMs <= 1000, `waited ${pacer.waitedMs} ms for 2 tokens`)
+  t.ok(pacer.waitedMs >= 900 && pacer.waitedMs <= 1010, `waited ${pacer.waitedMs} ms for 2 tokens`)
 })
 
 t.test('a 429 waits out Retry-After and leaves the model empty', async (t) => {
