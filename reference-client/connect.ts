@@ -6,7 +6,7 @@
  */
 import { defaultBackend } from '../protocol/crypto/index.ts'
 import { CLOSES, LIMIT_DEFAULTS } from '../protocol/registry.ts'
-import { credentialKeys, type Credentials } from './credentials.ts'
+import { secretKeys, type Credentials } from './credentials.ts'
 import { ClientError, socketClosedError } from './errors.ts'
 import { clientHandshake, type Handshaken } from './handshake.ts'
 import { resolveSocketFactory, type SocketFactory } from './platform.ts'
@@ -52,7 +52,7 @@ export async function connect(
   options: ConnectOptions = {},
 ): Promise<Session> {
   const backend = options.backend ?? defaultBackend
-  const { pairingKey } = credentialKeys(credentials, backend)
+  const { pairingKey } = secretKeys(credentials)
   const { ticket } = await requestTicket(credentials, options)
   const factory = await resolveSocketFactory(options.socketFactory)
   const channel = new SocketChannel(factory, websocketUrl(credentials.url, ticket))

@@ -10,6 +10,7 @@ import {
   credentialKeys,
   parseCredentials,
   publicCredentials,
+  secretKeys,
   type Credentials,
 } from './credentials.ts'
 import { ClientError } from './errors.ts'
@@ -71,6 +72,21 @@ t.test('damaged credentials are a usage error that names no secret', async (t) =
       t.notMatch((error as Error).message, good.client_seed)
     }
   }
+})
+
+t.test('secret keys are decoded once per credentials object, again if it changed', async (t) => {
+  const credentials = sample()
+  const keys = secretKeys(credentials)
+  t.same(keys.seed, credentialKeys(credentials).seed)
+  t.same(keys.pairingKey, credentialKeys(credentials).pairingKey)
+  t.equal(secretKeys(credentials), keys, 'the same bytes, so an imported key can be reused')
+  t.not(secretKeys({ ...credentials }), keys, 'another object is decoded on its own')
+  const other = sample()
+  const changed = { ...credentials }
+  secretKeys(changed)
+  Object.assign(changed, { pairing_key: other.pairing_key })
+  t.same(secretKeys(changed).pairingKey, credentialKeys(other).pairingKey)
+  t.throws(() => secretKeys({ ...credentials, client_seed: 'AAAA' }), ClientError)
 })
 
 t.test('the public form drops exactly the two secrets', async (t) => {

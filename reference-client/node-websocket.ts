@@ -29,7 +29,8 @@ function readRefusal(response: IncomingMessage): Promise<string> {
 }
 
 export const nodeSocketFactory: SocketFactory = (url, refuse) => {
-  const socket = new WebSocket(url)
+  // Frames are ciphertext, which does not compress: permessage-deflate is not even offered.
+  const socket = new WebSocket(url, { perMessageDeflate: false })
   socket.on('unexpected-response', (_request, response) => {
     void readRefusal(response).then((text) => {
       const status = response.statusCode ?? 0

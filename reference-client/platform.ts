@@ -31,9 +31,16 @@ export async function resolveFetch(custom?: FetchFunction): Promise<FetchFunctio
   return undici.fetch as unknown as FetchFunction
 }
 
+/**
+ * The ws fallback, imported once: an import() per connect still resolves the module each time,
+ * which under tsx (the bench) cost ~0.5 ms of client time per session set-up.
+ */
+let nodeFactory: Promise<SocketFactory> | undefined
+
 export async function resolveSocketFactory(custom?: SocketFactory): Promise<SocketFactory> {
   if (custom !== undefined) return custom
   const Standard = (globalThis as { WebSocket?: new (url: string) => RawSocket }).WebSocket
   if (Standard !== undefined) return (url) => new Standard(url)
-  return (await import('./node-websocket.ts')).nodeSocketFactory
+  nodeFactory ??= import('./node-websocket.ts').then((module) => module.nodeSocketFactory)
+  return nodeFactory
 }

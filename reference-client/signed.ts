@@ -15,7 +15,7 @@ import {
 } from '../protocol/httpsig/index.ts'
 import { PATHS, PROTOCOL_VERSION } from '../protocol/registry.ts'
 import type { Message } from '../schemas/validate.ts'
-import { credentialKeys, type Credentials } from './credentials.ts'
+import { secretKeys, type Credentials } from './credentials.ts'
 import { ClientError } from './errors.ts'
 import { JSON_MEDIA_TYPE, readMessage, requireSuccess, send } from './http.ts'
 import { rpcRequest, settle, type RpcParams, type RpcResponse } from './jsonrpc.ts'
@@ -52,7 +52,7 @@ function signatureFields(
 ) {
   const backend = options.backend ?? defaultBackend
   const alg = options.alg ?? 'ed25519'
-  const keys = credentialKeys(credentials, backend)
+  const keys = secretKeys(credentials)
   const key = alg === 'hmac-sha256' ? requestHmacKey(keys.pairingKey, backend) : keys.seed
   const created = Math.floor(Date.now() / 1000)
   const request = { method: options.method, url, headers: {}, body }

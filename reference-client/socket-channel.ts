@@ -13,7 +13,7 @@ function frameOf(data: unknown): Frame {
   if (typeof data === 'string') return data
   if (data instanceof ArrayBuffer) return new Uint8Array(data)
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  // binaryType is 'arraybuffer'; anything else is not a frame this side can read.
+  // binaryType is 'arraybuffer' or 'nodebuffer'; anything else is not a frame this side can read.
   return ''
 }
 
@@ -38,7 +38,9 @@ export class SocketChannel {
     this.closed = new Promise((resolve) => (closed = resolve))
     let isOpen = false
     this.#socket = factory(url, (error) => (this.#refusal ??= error))
-    this.#socket.binaryType = 'arraybuffer'
+    // A browser's default, Blob, cannot be read synchronously. ws's default, 'nodebuffer', is
+    // kept: its frames are already Uint8Arrays, where an ArrayBuffer would copy every frame.
+    if (this.#socket.binaryType !== 'nodebuffer') this.#socket.binaryType = 'arraybuffer'
     this.#socket.addEventListener('open', () => ((isOpen = true), opened()))
     // An error is always followed by a close, which is where it is handled.
     this.#socket.addEventListener('error', () => {})

@@ -88,25 +88,30 @@ export const nodeBackend: CryptoBackend = {
     }
     return out
   },
+  // A cipher per message is node:crypto's only way to use a new IV. The per-message work is kept
+  // to that: an empty AAD (every Noise transport message) is not passed, which GCM defines as
+  // the same, and GCM's final() outputs no bytes, so update()'s output is used without a copy.
   aes256gcmSeal(key, nonce, ad, plaintext) {
     const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH })
-    cipher.setAAD(ad)
-    const head = cipher.update(plaintext)
-    const tail = cipher.final()
-    return toBytes(Buffer.concat([head, tail, cipher.getAuthTag()]))
+    if (ad.length > 0) cipher.setAAD(ad)
+    const ciphertext = cipher.update(plaintext)
+    cipher.final()
+    const sealed = Buffer.concat([ciphertext, cipher.getAuthTag()], ciphertext.length + TAG_LENGTH)
+    return toBytes(sealed)
   },
   aes256gcmOpen(key, nonce, ad, sealed) {
     if (sealed.length < TAG_LENGTH) return null
     const split = sealed.length - TAG_LENGTH
     const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH })
-    decipher.setAAD(ad)
+    if (ad.length > 0) decipher.setAAD(ad)
     decipher.setAuthTag(sealed.subarray(split))
-    const head = decipher.update(sealed.subarray(0, split))
+    const plaintext = decipher.update(sealed.subarray(0, split))
     try {
-      return toBytes(Buffer.concat([head, decipher.final()]))
+      decipher.final()
     } catch {
       return null
     }
+    return toBytes(plaintext)
   },
   x25519PublicKey: (privateKey) =>
     rawPublicKey(createPublicKey(privateKeyObject('X25519', privateKey))),

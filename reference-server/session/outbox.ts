@@ -14,6 +14,9 @@ export const OUTBOX_LIMIT = 16 * SIZES.noiseMaxMessage
 export class Outbox {
   readonly #ws: WebSocket
   readonly #limit: number
+  // One callback for every frame: node:stream batches the write callbacks of consecutive writes
+  // only when they are the same function.
+  readonly #written = () => this.#drained()
   #paused = false
 
   constructor(ws: WebSocket, limit = OUTBOX_LIMIT) {
@@ -23,7 +26,7 @@ export class Outbox {
 
   /** Sends one binary frame; pauses reading while the backlog is over the limit. */
   send(frame: Uint8Array): void {
-    this.#ws.send(frame, { binary: true }, () => this.#drained())
+    this.#ws.send(frame, { binary: true }, this.#written)
     if (!this.#paused && this.#ws.bufferedAmount > this.#limit) {
       this.#paused = true
       this.#ws.pause()
