@@ -11,11 +11,19 @@ import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
+/**
+ * Compiled (dist/bench/processes.js, as run.ts runs the bench), the servers are the compiled
+ * JavaScript that pairwire-server ships; from source (as --quick runs) they are the TypeScript
+ * files under tsx.
+ */
+const COMPILED = import.meta.url.endsWith('.js')
+/** The tree that holds bench/, reference-server/...: dist/ compiled, the repository otherwise. */
+const TREE = fileURLToPath(new URL('..', import.meta.url))
+/** The repository: the working directory of every process, and where results go. */
+export const ROOT = COMPILED ? join(TREE, '..') : TREE
 const START_TIMEOUT_MS = 20_000
-const GC_HOOK = './bench/gc-on-signal.ts'
 const GC_SETTLE_MS = 300
 
 export interface Child {
@@ -39,9 +47,16 @@ const UNLIMITED = [
 export type ServerKind = 'pairwire' | 'ws-echo' | 'http-echo'
 
 const SCRIPTS: Record<ServerKind, string> = {
-  pairwire: 'reference-server/cli.ts',
-  'ws-echo': 'bench/baselines/ws-echo.ts',
-  'http-echo': 'bench/baselines/http-echo.ts',
+  pairwire: 'reference-server/cli',
+  'ws-echo': 'bench/baselines/ws-echo',
+  'http-echo': 'bench/baselines/http-echo',
+}
+
+/** Node's arguments to run `script` (a path without extension under TREE). */
+function runArgs(script: string): string[] {
+  const file = (name: string) => join(TREE, name + (COMPILED ? '.js' : '.ts'))
+  const loader = COMPILED ? [] : ['--import', 'tsx']
+  return [...loader, '--import', pathToFileURL(file('bench/gc-on-signal')).href, file(script)]
 }
 
 /** Starts one server process; `store` applies to pairwire only (memory | redis://…). */
@@ -49,7 +64,7 @@ export async function startServer(kind: ServerKind, store = 'memory'): Promise<C
   const stateDir = mkdtempSync(join(tmpdir(), 'pairwire-bench-'))
   // BENCH_NODE_ARGS adds flags to every server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []
-  const args = [...extra, '--expose-gc', '--import', 'tsx', '--import', GC_HOOK, SCRIPTS[kind]]
+  const args = [...extra, '--expose-gc', ...runArgs(SCRIPTS[kind])]
   if (kind === 'pairwire') {
     args.push('--port', '0', '--store', store, '--state-dir', stateDir, '--test-hooks')
     args.push(...UNLIMITED)

@@ -4,20 +4,31 @@
  * servers in their own processes, warms up, measures for a fixed time, repeats, and reports the
  * medians. Prints a table and writes bench/results.json (schemas/bench-results.schema.json).
  *
- *   npm run bench [-- --quick] [-- --out FILE]
+ *   npm run bench [-- --quick] [-- --out FILE] [-- --only ID,ID...] [-- --reps N] [-- --source]
  *
  * --quick (CI smoke run): tiny durations, one repetition, 200 sessions, no conformance run.
+ * --only runs the named scenarios alone (no conformance run); --reps overrides the repetitions.
+ * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the servers (bench/profile.ts sums a
+ * profile up).
  * Exits 0 when every figure was taken, whether or not it meets its target (the table says).
+ *
+ * The figures are taken on the compiled JavaScript that ships (`npm run build`, dist/): the load
+ * generator with the client library, the device and the baselines alike. Started from source,
+ * this script builds and runs its compiled self, unless --quick or --source keep it on the
+ * sources under tsx. Why: tsx compiles with esbuild's keepNames, which defines a `name` on every
+ * function named by inference each time one is created; the shipped build has no such cost. It
+ * is paid by per-session closures, so it skewed the comparison with the small baselines: the
+ * device's heap per idle session was 7.9 KB under tsx and 6.5 KB compiled (ws: 2.6 KB both ways).
  */
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { platform } from 'node:os'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Static } from 'typebox'
 import type { BenchResults } from '../schemas/src/bench.ts'
 import { machineInfo, printTable } from './measure.ts'
-import { startRedis } from './processes.ts'
+import { ROOT, startRedis } from './processes.ts'
 import * as scenarios from './scenarios.ts'
 import type { Figures, Settings } from './scenarios.ts'
 
@@ -88,6 +99,15 @@ async function measureScenario(s: Scenario, settings: Settings, reps: number): P
   return { id, name, unit, target, status: 'measured', ...figures, runs }
 }
 
+/** Runs a command in the repository; resolves with its exit code (null if it could not start). */
+function run(command: string, args: string[], stdio: 'ignore' | 'inherit'): Promise<number | null> {
+  const child = spawn(command, args, { cwd: ROOT, stdio })
+  return new Promise((done) => {
+    child.on('exit', done)
+    child.on('error', () => done(null))
+  })
+}
+
 /** 7. Wall time of the default conformance run (`npm run conformance`). */
 async function harnessRow(quick: boolean): Promise<Row> {
   const row = { id: 'conformance-run', name: 'default conformance run (npm run conformance)',
@@ -95,12 +115,7 @@ async function harnessRow(quick: boolean): Promise<Row> {
     runs: { pairwire: [], baseline: [] } }
   if (quick) return { ...row, status: 'skipped', note: 'not run in --quick mode' }
   const start = performance.now()
-  const cwd = fileURLToPath(new URL('..', import.meta.url))
-  const child = spawn('npm', ['run', '--silent', 'conformance'], { cwd, stdio: 'ignore' })
-  const code = await new Promise<number | null>((done) => {
-    child.on('exit', done)
-    child.on('error', () => done(null))
-  })
+  const code = await run('npm', ['run', '--silent', 'conformance'], 'ignore')
   const wall = performance.now() - start
   // 0 = all MUST cases pass, 1 = some failed: either way the run completed (spec §14.3).
   if (code !== 0 && code !== 1) return { ...row, status: 'not-available', note: `exit ${code}` }
@@ -124,14 +139,40 @@ function print(rows: Row[]): void {
   for (const r of rows) if (r.note !== undefined) console.log(`${r.id}: ${r.note}`)
 }
 
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    source: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    only: { type: 'string' },
+    reps: { type: 'string' },
+  },
+})
+
+/** From source without --quick or --source: build, then run the compiled bench (see above). */
+async function compiledRun(): Promise<number> {
+  const built = await run('npm', ['run', '--silent', 'build'], 'inherit')
+  if (built !== 0) return built ?? 1
+  const args = [join(ROOT, 'dist', 'bench', 'run.js'), ...process.argv.slice(2)]
+  return (await run(process.execPath, args, 'inherit')) ?? 1
+}
+
+function usage(message: string): number {
+  console.error(`bench: ${message}`)
+  return 2
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } },
-  })
   const quick = values.quick
-  const out = values.out ?? fileURLToPath(new URL('results.json', import.meta.url))
+  const only = values.only?.split(',')
+  const out = values.out ?? join(ROOT, 'bench', 'results.json')
   const startedAt = new Date()
-  const reps = quick ? 1 : 3
+  const reps = values.reps !== undefined ? Number(values.reps) : quick ? 1 : 3
+  if (!Number.isInteger(reps) || reps < 1) return usage(`--reps must be a positive integer`)
+  const unknown = only?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? []
+  if (unknown.length > 0) {
+    return usage(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`)
+  }
   const redis = await startRedis()
   const settings: Settings = {
     warmupMs: quick ? 100 : 1000,
@@ -141,14 +182,14 @@ async function main(): Promise<number> {
   }
   const rows: Row[] = []
   try {
-    for (const s of SCENARIOS) {
+    for (const s of SCENARIOS.filter((s) => only === undefined || only.includes(s.id))) {
       console.error(`bench: ${s.name}`)
       rows.push(await measureScenario(s, settings, reps))
     }
   } finally {
     await redis?.stop()
   }
-  rows.push(await harnessRow(quick))
+  if (only === undefined) rows.push(await harnessRow(quick))
   print(rows)
   const results: Results = {
     tool: 'pairwire-bench',
@@ -165,4 +206,5 @@ async function main(): Promise<number> {
   return 0
 }
 
-process.exitCode = await main()
+const fromSource = import.meta.url.endsWith('.ts') && !values.quick && !values.source
+process.exitCode = fromSource ? await compiledRun() : await main()

@@ -18,3 +18,5 @@ server.listen(0, '127.0.0.1', () => {
   const address = server.address() as { port: number }
   console.log(JSON.stringify({ event: 'listening', url: `http://127.0.0.1:${address.port}` }))
 })
+// Exit normally on SIGTERM (processes.ts stops servers so) so that --cpu-prof writes its profile.
+process.once('SIGTERM', () => process.exit(0))
