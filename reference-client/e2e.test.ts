@@ -38,7 +38,7 @@ async function failure(promise: Promise<unknown>): Promise<ClientError> {
 
 t.test('pair, session, notification, signed HTTP, unpair: the reference device', async (t) => {
   const device = await startDevice(t)
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const credentials = await pair({ url: device.url, pin, name: 'e2e client' })
   t.equal(credentials.device_id, device.deviceId)
 
@@ -66,7 +66,7 @@ t.test('pair, session, notification, signed HTTP, unpair: the reference device',
 
 t.test('the reference device refuses a wrong PIN and a closed window', async (t) => {
   const device = await startDevice(t)
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const wrong = pin === '135792' ? '135793' : '135792'
   const refused = await failure(pair({ url: device.url, pin: wrong, name: 'guesser' }))
   t.equal(refused.problem?.type, problemType(PROBLEMS.confirmationFailed))
@@ -78,7 +78,7 @@ t.test('the reference device refuses a wrong PIN and a closed window', async (t)
 
 t.test('a device that speaks in clear before message 2 fails the client handshake', async (t) => {
   const device = await startDevice(t, ['notify-before-handshake'])
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const credentials = await pair({ url: device.url, pin, name: 'x' })
   const heard: string[] = []
   const error = await failure(connect(credentials, { onNotification: (m) => void heard.push(m) }))
@@ -94,7 +94,7 @@ t.test('the CLI pairs and calls against the reference device', async (t) => {
   const lines: string[] = []
   const print = (line: string) => void lines.push(line)
   const output = { stdout: print, stderr: print }
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const pairing = ['pair', '--url', device.url, '--pin', pin, '--credentials', file]
   t.equal(await main(pairing, output), EXIT.ok)
   t.equal((await stat(file)).mode & 0o777, 0o600)

@@ -127,7 +127,7 @@ function stopSignals(): { received: Promise<void>; dispose(): void } {
 function adminHandlers(device: Device): AdminHandlers {
   return {
     pair: async ({ ttl }) => {
-      const window = device.openPairingWindow(ttl === undefined ? undefined : Number(ttl))
+      const window = await device.openPairingWindow(ttl === undefined ? undefined : Number(ttl))
       return { pin: window.pin, expires_at: window.expiresAt }
     },
     clients: async () => summaries(await device.ctx.store.listClients()),
@@ -165,7 +165,7 @@ async function serve(values: Values, io: CliIo): Promise<number> {
     if (admin === undefined) device.ctx.log.warn('admin.socket-in-use', { state_dir: stateDir })
     line(io, { event: 'listening', url: device.url, device_id: device.deviceId })
     if (values.pair) {
-      const { pin, expiresAt } = device.openPairingWindow()
+      const { pin, expiresAt } = await device.openPairingWindow()
       line(io, { event: 'pairing-window', pin, expires_at: expiresAt })
     }
     await signals.received

@@ -56,7 +56,7 @@ export interface Device {
   readonly deviceId: string
   readonly ctx: ServerContext
   /** Opens (or replaces) the pairing window; ttl defaults to limits.pin_ttl. */
-  openPairingWindow(ttl?: number): { pin: string; expiresAt: number }
+  openPairingWindow(ttl?: number): Promise<{ pin: string; expiresAt: number }>
   /** The operator revokes a client (spec §9.3); false when it is not paired. */
   revokeClient(clientId: string): Promise<boolean>
   close(): Promise<void>
@@ -193,8 +193,8 @@ export async function createDevice(options: DeviceOptions): Promise<Device> {
     url: urlOf(options.host, port),
     deviceId: ctx.identity.deviceId,
     ctx,
-    openPairingWindow(ttl = ctx.limits.pin_ttl) {
-      const { pin, expiresAt } = deps.window.open(ttl, ctx.now())
+    async openPairingWindow(ttl = ctx.limits.pin_ttl) {
+      const { pin, expiresAt } = await deps.window.open(ttl, ctx.now())
       ctx.log.info('pairing.window-open', { expires_at: expiresAt })
       return { pin, expiresAt }
     },

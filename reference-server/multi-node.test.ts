@@ -4,7 +4,9 @@
  * (spec §9.3, §13): what one node accepts or revokes, the other knows at once. A signed request
  * replayed to the other node is a replayed nonce (spec §8.4 step 4), a ticket is single use
  * across nodes (spec §6.2, §7.2), and a revocation on one node closes the client's sessions on
- * the other with client-revoked within 1 s (spec §9.3). Needs redis-server (never skipped).
+ * the other with client-revoked within 1 s (spec §9.3), and the pairing window is one window for
+ * both: its PIN, its failure budget and its single success hold across nodes (spec §5.4, §13.4).
+ * Needs redis-server (never skipped).
  */
 import { spawn } from 'node:child_process'
 import { connect as tcpConnect } from 'node:net'
@@ -88,16 +90,31 @@ async function twoNodes(t: Test, redisUrl: string): Promise<[Node, Node]> {
   return [a, b]
 }
 
-/** Spec §12: the test-control interface opens a window on `node`; the client pairs there. */
-async function pairOn(node: Node): Promise<Credentials> {
+/** Spec §12: the test-control interface opens a pairing window on `node`; returns its PIN. */
+async function openWindowOn(node: Node): Promise<string> {
   const response = await fetch(node.url + PATHS.testPin, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ v: PROTOCOL_VERSION }),
   })
-  const { pin } = (await response.json()) as { pin: string }
+  return ((await response.json()) as { pin: string }).pin
+}
+
+/** Opens a window on `node`; the client pairs there. */
+async function pairOn(node: Node): Promise<Credentials> {
+  const pin = await openWindowOn(node)
   return pair({ url: node.url, pin, name: 'multi-node client' })
 }
+
+/** A valid, non-trivial PIN (spec §5.2) other than `pin`. */
+const wrongPin = (pin: string): string => (pin === '482915' ? '730461' : '482915')
+
+/** The problem a refused pairing ends with (reference client's ClientError), or the credentials. */
+const outcomeOf = (pairing: Promise<Credentials>): Promise<Record<string, unknown>> =>
+  pairing.then(
+    (credentials) => ({ paired: credentials.client_id }),
+    (e: unknown) => (e as { problem?: Record<string, unknown> }).problem ?? { error: String(e) },
+  )
 
 /** The same credentials, pointed at another node of the same device. */
 const via = (credentials: Credentials, node: Node): Credentials => ({
@@ -205,6 +222,59 @@ t.test('two nodes of one device on one Redis', async (t) => {
     await session.close()
     t.same(await tryTicket(b, ticketOnB), ticketInvalid, 'used once on B: B refuses it again')
     t.same(await tryTicket(a, ticketOnB), ticketInvalid, 'and so does A')
+  })
+
+  t.test('the pairing window is shared: opened on A, started on A, finished on B', async (t) => {
+    const pin = await openWindowOn(a)
+    const finishes: string[] = []
+    // The client talks to A; its pair/finish is carried to B, as a load balancer might.
+    const acrossNodes = (url: string | URL, init?: RequestInit) => {
+      const target = String(url).replace(a.url + PATHS.pairFinish, b.url + PATHS.pairFinish)
+      if (target.endsWith(PATHS.pairFinish)) finishes.push(new URL(target).origin)
+      return fetch(target, init)
+    }
+    const credentials = await pair({ url: a.url, pin, name: 'across nodes', fetch: acrossNodes })
+    t.same(finishes, [new URL(b.url).origin], 'pair/finish went to B')
+    const session = await connect(via(credentials, b))
+    t.same(await session.call('pairwire.echo', ['paired']), ['paired'], 'B knows the client')
+    await session.close()
+    const again = await outcomeOf(pair({ url: b.url, pin, name: 'second' }))
+    t.match(again, problemOf(PROBLEMS.pairingWindowClosed), 'the success closed it on B too')
+  })
+
+  t.test('the failure budget spans nodes: failures on A and B close the window', async (t) => {
+    const pin = await openWindowOn(a)
+    const remaining = []
+    for (const node of [b, a, b]) {
+      const failed = await outcomeOf(pair({ url: node.url, pin: wrongPin(pin), name: 'guess' }))
+      t.match(failed, problemOf(PROBLEMS.confirmationFailed))
+      remaining.push(failed['attempts_remaining'])
+    }
+    t.same(remaining, [2, 1, 0], 'attempts_remaining counts down across nodes')
+    const right = await outcomeOf(pair({ url: a.url, pin, name: 'too late' }))
+    t.match(right, problemOf(PROBLEMS.pairingWindowClosed), 'closed on A by failures on both')
+  })
+
+  t.test('one window pairs one client, even when two finish at once on A and B', async (t) => {
+    const pin = await openWindowOn(b)
+    // Each client's pair/finish is held until both clients have started, then both go at once.
+    let release: () => void = () => undefined
+    const bothStarted = new Promise<void>((resolve) => (release = resolve))
+    let waiting = 0
+    const heldFinish = async (url: string | URL, init?: RequestInit) => {
+      if (String(url).endsWith(PATHS.pairFinish) && ++waiting === 2) release()
+      if (String(url).endsWith(PATHS.pairFinish)) await bothStarted
+      return fetch(url, init)
+    }
+    const racers = [a, b].map((node, i) =>
+      // A pairing refused before its finish releases the other one, so the test never hangs.
+      outcomeOf(pair({ url: node.url, pin, name: `racer ${i}`, fetch: heldFinish })).finally(release),
+    )
+    const outcomes = await Promise.all(racers)
+    t.equal(waiting, 2, 'both pairings started, one on each node')
+    t.equal(outcomes.filter((o) => 'paired' in o).length, 1, 'exactly one pairing succeeds')
+    const refused = outcomes.filter((o) => !('paired' in o))
+    t.match(refused, [problemOf(PROBLEMS.pairingWindowClosed)], 'the other: window closed')
   })
 
   t.test('an unpairing on A closes the session on B with client-revoked in 1 s', async (t) => {

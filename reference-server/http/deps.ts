@@ -34,8 +34,8 @@ export function createHttpDeps(ctx: ServerContext): HttpDeps {
       }
   return {
     ctx,
-    window: new PairingWindow(rules, backend),
-    pending: new PendingPairings(limits.max_concurrent_pairings, backend),
+    window: new PairingWindow(rules, ctx.store.pairing, backend),
+    pending: new PendingPairings(limits.max_concurrent_pairings, ctx.store.pairing, backend),
     body: {
       maxBody: limits.max_body,
       enforceMaxBody: !faults.has('accept-oversized-body'),

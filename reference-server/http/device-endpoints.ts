@@ -46,7 +46,7 @@ export function testPin(deps: HttpDeps): Handler {
     const message = await readMessage(ex, deps.body, 'test-pin-request')
     const ttl = message.ttl ?? ctx.limits.pin_ttl
     if (ttl < 1 || ttl > ctx.limits.max_pin_ttl) throw new HttpProblem(PROBLEMS.malformedRequest)
-    const { pin, expiresAt } = deps.window.open(ttl, ctx.now())
+    const { pin, expiresAt } = await deps.window.open(ttl, ctx.now())
     ctx.log.info('pairing.window-open', { expires_at: expiresAt, by: 'test-control' })
     sendJson(ex.res, 200, { v: PROTOCOL_VERSION, pin, expires_at: expiresAt })
   }

@@ -34,7 +34,7 @@ t.test('store unavailable at key lookup, nonce claim or ticket put: 503', async 
 
 t.test('store unavailable at a successful finish: 503, no cB, window open', async (t) => {
   const device = await startDevice(t)
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const first = await pairStart(device, newClient(), pin)
   const putClient = device.ctx.store.putClient.bind(device.ctx.store)
   breakStore(device.ctx.store, 'putClient')

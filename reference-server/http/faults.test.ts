@@ -55,7 +55,7 @@ t.test('skip-skew-check', async (t) => {
 })
 
 async function wrongPins(device: TestDevice, attempts: number) {
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   for (let i = 0; i < attempts; i++) {
     const start = await pairStart(device, newClient(), pin)
     await statusOf(await pairFinish(device, start.body.pairing_id, wrongCa))
@@ -70,14 +70,14 @@ t.test('no-pin-failure-budget', async (t) => {
 })
 
 async function expiredStart(device: TestDevice) {
-  const { pin, expiresAt } = device.openPairingWindow()
+  const { pin, expiresAt } = await device.openPairingWindow()
   device.setClock(expiresAt)
   return pairStart(device, newClient(), pin)
 }
 
 async function expiredFinish(device: TestDevice) {
   // A window shorter than pairing_ttl, so that only the window has expired at finish.
-  const { pin, expiresAt } = device.openPairingWindow(10)
+  const { pin, expiresAt } = await device.openPairingWindow(10)
   const start = await pairStart(device, newClient(), pin)
   device.setClock(expiresAt)
   return pairFinish(device, start.body.pairing_id, start.confirm!.cA)
@@ -98,7 +98,7 @@ t.test('skip-ttl-check-at-finish (start still checks)', async (t) => {
 })
 
 async function wrongPinFinish(device: TestDevice) {
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const start = await pairStart(device, newClient(), pin)
   return pairFinish(device, start.body.pairing_id, wrongCa)
 }
@@ -113,8 +113,8 @@ t.test('reveal-cb-before-ca', async (t) => {
   t.same(await device.ctx.store.listClients(), [], 'nothing is stored')
 })
 
-function invalidShare(device: TestDevice) {
-  device.openPairingWindow()
+async function invalidShare(device: TestDevice) {
+  await device.openPairingWindow()
   const pA = new Uint8Array(SIZES.p256UncompressedPoint)
   pA[0] = 0x04
   return postJson(device, PATHS.pairStart, {

@@ -18,7 +18,7 @@ import {
 import { confirmationMac, confirmDevicePairing } from '../../protocol/spake2/index.ts'
 import { checkShare, respondToShare } from '../pairing/device-share.ts'
 import type { PendingPairing } from '../pairing/pending.ts'
-import type { OpenWindow } from '../pairing/window.ts'
+import type { Attempt } from '../pairing/window.ts'
 import { recordSecret } from '../secret-sweep.ts'
 import type { HttpDeps } from './deps.ts'
 import { HttpProblem } from './http-problem.ts'
@@ -46,22 +46,18 @@ export function pairStart(deps: HttpDeps): Handler {
     requireValidShare(deps, pA)
     const now = ctx.now()
     // §5.4: the window's TTL is checked at pair/start (and again at pair/finish).
-    const window = deps.window.current(now, !ctx.faults.has('pin-never-expires'))
+    const window = await deps.window.current(now, !ctx.faults.has('pin-never-expires'))
     if (window === undefined) throw new HttpProblem(PROBLEMS.pairingWindowClosed)
-    if (!deps.pending.hasRoom(now, window.generation)) {
-      throw new HttpProblem(PROBLEMS.rateLimited, { retryAfter: ctx.limits.pairing_ttl })
-    }
     const deviceKey = ctx.identity.publicKey
     const { backend } = ctx
     const { pB, state } = respondToShare({ pin: window.pin, clientKey, deviceKey, pA, backend })
     const expiresAt = now + ctx.limits.pairing_ttl
-    const pairingId = deps.pending.add({
-      state,
-      windowGeneration: window.generation,
-      clientKey,
-      clientName: message.client_name,
-      expiresAt,
-    })
+    const pending = { state, windowGeneration: window.generation, clientKey,
+      clientName: message.client_name, expiresAt }
+    const pairingId = await deps.pending.add(pending, now)
+    if (pairingId === undefined) {
+      throw new HttpProblem(PROBLEMS.rateLimited, { retryAfter: ctx.limits.pairing_ttl })
+    }
     ctx.log.info('pair.start', { remote: ex.remote })
     sendJson(ex.res, 200, {
       v: PROTOCOL_VERSION,
@@ -73,14 +69,14 @@ export function pairStart(deps: HttpDeps): Handler {
   }
 }
 
-function confirmationFailed(
+async function confirmationFailed(
   deps: HttpDeps,
   ex: Exchange,
   pending: PendingPairing,
-  window: OpenWindow,
-): void {
+  attempt: Attempt,
+): Promise<void> {
   const { ctx } = deps
-  const remaining = deps.window.recordFailure(window.generation)
+  const remaining = await attempt.failed()
   const extras = { attempts_remaining: remaining }
   if (!ctx.faults.has('reveal-cb-before-ca')) {
     throw new HttpProblem(PROBLEMS.confirmationFailed, { extras })
@@ -96,15 +92,20 @@ function confirmationFailed(
   })
 }
 
-/** §5.8 step 4: the pairing's window is still the open one (expiry unchecked under faults). */
-function windowOf(deps: HttpDeps, pending: PendingPairing, now: number): OpenWindow {
+/**
+ * §5.8 step 4: the pairing's window is still the open one (expiry unchecked under faults), and
+ * it has room for one more confirmation (§5.4 atomic budget); the attempt is counted here.
+ */
+async function attemptIn(deps: HttpDeps, pending: PendingPairing, now: number): Promise<Attempt> {
   const { faults } = deps.ctx
   const checkTtl = !faults.has('pin-never-expires') && !faults.has('skip-ttl-check-at-finish')
-  const window = deps.window.current(now, checkTtl)
-  if (window?.generation !== pending.windowGeneration) {
-    throw new HttpProblem(PROBLEMS.pairingWindowClosed)
-  }
-  return window
+  const window = await deps.window.current(now, checkTtl)
+  const attempt =
+    window?.generation === pending.windowGeneration
+      ? await deps.window.beginAttempt(window.generation)
+      : undefined
+  if (attempt === undefined) throw new HttpProblem(PROBLEMS.pairingWindowClosed)
+  return attempt
 }
 
 /** Spec §9.4: a pair/finish refused for its pairing, its window or its cA is audited. */
@@ -136,21 +137,23 @@ function finishPairing(deps: HttpDeps): Handler {
     const cA = base64urlDecode(message.cA, SIZES.confirmationMac)
     recordSecret('confirmation', cA)
     const now = ctx.now()
-    const pending = deps.pending.take(message.pairing_id, now)
+    const pending = await deps.pending.take(message.pairing_id, now)
     if (pending === undefined) throw new HttpProblem(PROBLEMS.unknownPairing)
-    const window = windowOf(deps, pending, now)
+    const attempt = await attemptIn(deps, pending, now)
     let confirmed: { cB: Uint8Array; pairingKey: Uint8Array }
     try {
       confirmed = confirmDevicePairing(pending.state, cA)
     } catch (e) {
       if (!isProtocolError(e, 'confirmation-failed')) throw e
-      return confirmationFailed(deps, ex, pending, window)
+      return confirmationFailed(deps, ex, pending, attempt)
     }
     recordSecret('pairing-key', confirmed.pairingKey)
     recordSecret('confirmation', confirmed.cB)
-    // Closed before any await, so two racing finishes never both succeed (§5.4 single success);
-    // reopened unchanged when the store fails (Table 5-1: 503, the window stays open).
-    const reopen = deps.window.close(window.generation)
+    // Closed atomically before the client is stored, so two racing finishes (on any nodes) never
+    // both succeed (§5.4 single success); reopened unchanged when storing fails (Table 5-1: 503,
+    // the window stays open).
+    const reopen = await attempt.succeeded()
+    if (reopen === undefined) throw new HttpProblem(PROBLEMS.pairingWindowClosed)
     const clientId = clientIdOf(pending.clientKey, ctx.backend)
     const record = {
       client_id: clientId,
@@ -159,8 +162,8 @@ function finishPairing(deps: HttpDeps): Handler {
       pairing_key: base64urlEncode(confirmed.pairingKey),
       paired_at: now,
     }
-    await ctx.store.putClient(record).catch((e: unknown) => {
-      reopen()
+    await ctx.store.putClient(record).catch(async (e: unknown) => {
+      await reopen().catch(() => undefined)
       throw e
     })
     // §5.8: a re-pairing replaces the record; sessions under the old pairing key end.

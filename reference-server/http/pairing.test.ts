@@ -28,7 +28,7 @@ const wrongCa = new Uint8Array(SIZES.confirmationMac)
 t.test('happy path: both sides derive the same pairing key; the client is stored', async (t) => {
   const device = await startDevice(t)
   const client = newClient('Ana')
-  const { pin, expiresAt } = device.openPairingWindow(60)
+  const { pin, expiresAt } = await device.openPairingWindow(60)
   const start = await pairStart(device, client, pin)
   t.equal(start.response.status, 200)
   t.ok(validateMessage('pair-start-response', start.body).ok, 'pair-start-response schema')
@@ -75,14 +75,14 @@ t.test('no HTTP request of any path or method opens a window; the operator does'
   const after = await pairStart(device, newClient(), '480613')
   await expectProblem(t, after.response, PROBLEMS.pairingWindowClosed)
   t.pass(`${paths.length * methods.length} requests opened no window`)
-  device.openPairingWindow()
+  await device.openPairingWindow()
   const opened = await pairStart(device, newClient(), '480613')
   t.equal(opened.response.status, 200, 'the operator does')
 })
 
 t.test('wrong PIN: attempts_remaining counts down; the window closes at the budget', async (t) => {
   const device = await startDevice(t, { limits: { max_pin_failures: 3 } })
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const wrong = pin === '480613' ? '480614' : '480613'
   for (const remaining of [2, 1, 0]) {
     const start = await pairStart(device, newClient(), wrong)
@@ -98,7 +98,7 @@ t.test('wrong PIN: attempts_remaining counts down; the window closes at the budg
 
 t.test('the right PIN after a wrong one still pairs within the budget', async (t) => {
   const device = await startDevice(t)
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const bad = await pairStart(device, newClient(), pin)
   const failed = await pairFinish(device, bad.body.pairing_id, wrongCa)
   await expectProblem(t, failed, PROBLEMS.confirmationFailed)
@@ -108,7 +108,7 @@ t.test('the right PIN after a wrong one still pairs within the budget', async (t
 
 t.test('PIN expired at pair/start (now ≥ expires_at)', async (t) => {
   const device = await startDevice(t, { limits: { pin_ttl: 1 } })
-  const { pin, expiresAt } = device.openPairingWindow()
+  const { pin, expiresAt } = await device.openPairingWindow()
   device.setClock(expiresAt)
   const start = await pairStart(device, newClient(), pin)
   await expectProblem(t, start.response, PROBLEMS.pairingWindowClosed)
@@ -116,7 +116,7 @@ t.test('PIN expired at pair/start (now ≥ expires_at)', async (t) => {
 
 t.test('PIN expired between pair/start and pair/finish', async (t) => {
   const device = await startDevice(t, { limits: { pin_ttl: 1 } })
-  const { pin, expiresAt } = device.openPairingWindow()
+  const { pin, expiresAt } = await device.openPairingWindow()
   const start = await pairStart(device, newClient(), pin)
   t.equal(start.response.status, 200)
   t.equal(start.body.expires_at, expiresAt, 'the answer names the window expiry, the earlier one')
@@ -128,7 +128,7 @@ t.test('PIN expired between pair/start and pair/finish', async (t) => {
 t.test('a real-time window with pin_ttl 1 expires within about a second', async (t) => {
   const clock = () => Math.floor(Date.now() / 1000)
   const device = await startDevice(t, { limits: { pin_ttl: 1 }, clock })
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   await new Promise((resolve) => setTimeout(resolve, 1050))
   const start = await pairStart(device, newClient(), pin)
   await expectProblem(t, start.response, PROBLEMS.pairingWindowClosed)
@@ -136,7 +136,7 @@ t.test('a real-time window with pin_ttl 1 expires within about a second', async 
 
 t.test('pairing_id is single use and expires after pairing_ttl', async (t) => {
   const device = await startDevice(t, { limits: { pairing_ttl: 5 } })
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const start = await pairStart(device, newClient(), pin)
   const failed = await pairFinish(device, start.body.pairing_id, wrongCa)
   await expectProblem(t, failed, PROBLEMS.confirmationFailed)
@@ -158,9 +158,9 @@ t.test('pairing_id is single use and expires after pairing_ttl', async (t) => {
 
 t.test('a pairing of a replaced window cannot finish, not even with the old PIN', async (t) => {
   const device = await startDevice(t)
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const start = await pairStart(device, newClient(), pin)
-  device.openPairingWindow()
+  await device.openPairingWindow()
   const finish = await pairFinish(device, start.body.pairing_id, start.confirm!.cA)
   await expectProblem(t, finish, PROBLEMS.pairingWindowClosed)
   t.match(audited(device, 'pair.failure'), [{ problem: PROBLEMS.pairingWindowClosed.name }])
@@ -168,14 +168,14 @@ t.test('a pairing of a replaced window cannot finish, not even with the old PIN'
 
 t.test('max_concurrent_pairings pending pairings: 429 with Retry-After', async (t) => {
   const device = await startDevice(t, { limits: { max_concurrent_pairings: 2 } })
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   for (let i = 0; i < 2; i++) {
     t.equal((await pairStart(device, newClient(), pin)).response.status, 200)
   }
   const third = await pairStart(device, newClient(), pin)
   await expectProblem(t, third.response, PROBLEMS.rateLimited)
   t.equal(third.response.headers.get('retry-after'), String(device.ctx.limits.pairing_ttl))
-  const next = await pairStart(device, newClient(), device.openPairingWindow().pin)
+  const next = await pairStart(device, newClient(), (await device.openPairingWindow()).pin)
   t.equal(next.response.status, 200, 'a new window starts with no pending pairings')
 })
 
@@ -189,7 +189,7 @@ function share(prefix: number, x: Uint8Array, y: Uint8Array): string {
 
 t.test('every kind of invalid share is 400 invalid-share and spends no attempt', async (t) => {
   const device = await startDevice(t)
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const valid = M.toBytes(false)
   const p = new Uint8Array(32).fill(0xff)
   const cases: Record<string, string> = {
@@ -217,7 +217,7 @@ t.test('every kind of invalid share is 400 invalid-share and spends no attempt',
 
 t.test('pA = w·M (K = identity) is answered like any share, then fails to confirm', async (t) => {
   const device = await startDevice(t)
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const pA = M.multiply(passwordScalar(pin).w).toBytes(false)
   const response = await postJson(device, PATHS.pairStart, {
     v: PROTOCOL_VERSION,
@@ -234,7 +234,7 @@ t.test('pA = w·M (K = identity) is answered like any share, then fails to confi
 
 t.test('malformed bodies, versions, media types: refused, the window untouched', async (t) => {
   const device = await startDevice(t)
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const client = newClient()
   const good = {
     v: 1,

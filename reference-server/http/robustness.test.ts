@@ -39,7 +39,7 @@ const requestArb = fc.record({
 t.test('no input gets a 500 or an unregistered problem', async (t) => {
   const limits = { rate_ip_per_minute: 100_000, rate_client_per_minute: 100_000 }
   const device = await startDevice(t, { limits, testHooks: true })
-  device.openPairingWindow()
+  await device.openPairingWindow()
   let runs = 0
   await fc.assert(
     fc.asyncProperty(requestArb, async (r) => {

@@ -118,7 +118,7 @@ export interface PairedClient extends TestClient {
 
 /** Opens a window and pairs `client` end to end, verifying cB as a client must. */
 export async function pair(device: Device, client = newClient()): Promise<PairedClient> {
-  const { pin } = device.openPairingWindow()
+  const { pin } = await device.openPairingWindow()
   const start = await pairStart(device, client, pin)
   const finish = await pairFinish(device, start.body.pairing_id, start.confirm!.cA)
   const body = (await finish.json()) as Record<string, string>

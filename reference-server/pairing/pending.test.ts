@@ -1,48 +1,56 @@
 import t from 'tap'
 import { base64urlDecode } from '../../protocol/encoding.ts'
 import type { DevicePairingState } from '../../protocol/spake2/index.ts'
+import { MemoryPairingState } from '../store/pairing-state.ts'
 import { PAIRING_ID_BYTES, PendingPairings, type PendingPairing } from './pending.ts'
 
+const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill)
+
 const pendingUntil = (expiresAt: number, windowGeneration = 1): PendingPairing => ({
-  state: {} as DevicePairingState,
+  state: { TT: bytes(64, 1), Ke: bytes(16, 2), KcA: bytes(16, 3), KcB: bytes(16, 4),
+    confirmed: false } as unknown as DevicePairingState,
   windowGeneration,
-  clientKey: new Uint8Array(32),
+  clientKey: bytes(32, 5),
   clientName: 'c',
   expiresAt,
 })
 
+const pendingWith = (max: number) => new PendingPairings(max, new MemoryPairingState())
+
 t.test('pairing ids are random base64url of 16 bytes', async (t) => {
-  const pending = new PendingPairings(8)
-  const a = pending.add(pendingUntil(10))
-  const b = pending.add(pendingUntil(10))
-  t.equal(base64urlDecode(a).length, PAIRING_ID_BYTES)
+  const pending = pendingWith(8)
+  const a = await pending.add(pendingUntil(10), 0)
+  const b = await pending.add(pendingUntil(10), 0)
+  t.equal(base64urlDecode(a!).length, PAIRING_ID_BYTES)
   t.not(a, b)
 })
 
-t.test('take is single use', async (t) => {
-  const pending = new PendingPairings(8)
+t.test('take is single use and gives back what was added', async (t) => {
+  const pending = pendingWith(8)
   const entry = pendingUntil(10)
-  const id = pending.add(entry)
-  t.equal(pending.take(id, 5), entry)
-  t.equal(pending.take(id, 5), undefined, 'second take')
-  t.equal(pending.take('unknown', 5), undefined)
+  const id = (await pending.add(entry, 0))!
+  const taken = await pending.take(id, 5)
+  t.same(taken?.state.TT, entry.state.TT)
+  t.same(taken?.state.KcB, entry.state.KcB)
+  t.same(taken?.clientKey, entry.clientKey)
+  t.match(taken, { windowGeneration: 1, clientName: 'c', expiresAt: 10, state: { confirmed: false } })
+  t.equal(await pending.take(id, 5), undefined, 'second take')
+  t.equal(await pending.take('unknown', 5), undefined)
 })
 
 t.test('a pairing is unknown from its expires_at on (spec §2.7)', async (t) => {
-  const pending = new PendingPairings(1)
-  const entry = pendingUntil(10)
-  t.equal(pending.take(pending.add(entry), 9), entry, 'valid one second before')
-  const id = pending.add(pendingUntil(10))
-  t.equal(pending.take(id, 10), undefined, 'expired at expires_at')
-  t.ok(pending.hasRoom(0, 1), 'and removed')
+  const pending = pendingWith(1)
+  t.ok(await pending.take((await pending.add(pendingUntil(10), 0))!, 9), 'valid one second before')
+  const id = (await pending.add(pendingUntil(10), 0))!
+  t.equal(await pending.take(id, 10), undefined, 'expired at expires_at')
+  t.ok(await pending.add(pendingUntil(20), 0), 'and removed')
 })
 
 t.test('at most maxConcurrent pairings per window; expired ones do not count', async (t) => {
-  const pending = new PendingPairings(2)
-  pending.add(pendingUntil(10))
-  t.ok(pending.hasRoom(0, 1))
-  pending.add(pendingUntil(20))
-  t.notOk(pending.hasRoom(0, 1), 'two pending')
-  t.ok(pending.hasRoom(0, 2), 'pairings of an earlier window do not count against a new one')
-  t.ok(pending.hasRoom(10, 1), 'the first expired at 10')
+  const pending = pendingWith(2)
+  t.ok(await pending.add(pendingUntil(10), 0))
+  t.ok(await pending.add(pendingUntil(20), 0))
+  t.equal(await pending.add(pendingUntil(20), 0), undefined, 'two pending')
+  t.ok(await pending.add(pendingUntil(20, 2), 0), 'another window has its own count')
+  t.ok(await pending.add(pendingUntil(20), 10), 'the first expired at 10')
 })

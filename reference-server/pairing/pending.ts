@@ -4,11 +4,13 @@
  * single use: `take` removes it whatever the outcome of the pair/finish that follows (§5.8), so a
  * wrong cA can never be retried against the same state. A window has at most
  * max_concurrent_pairings pending pairings; those of earlier windows do not count against it.
+ * They are kept in the store, so a pairing started on one node finishes on any other (§13.4).
  */
 import { defaultBackend, type CryptoBackend } from '../../protocol/crypto/index.ts'
-import { base64urlEncode } from '../../protocol/encoding.ts'
+import { base64urlDecode, base64urlEncode } from '../../protocol/encoding.ts'
 import type { DevicePairingState } from '../../protocol/spake2/index.ts'
 import { recordSecret } from '../secret-sweep.ts'
+import type { PairingStore, PendingRecord } from '../store/pairing-state.ts'
 
 /** Random bytes in a pairing_id (spec §5.7). */
 export const PAIRING_ID_BYTES = 16
@@ -24,39 +26,63 @@ export interface PendingPairing {
 
 export class PendingPairings {
   readonly #max: number
+  readonly #store: PairingStore
   readonly #backend: CryptoBackend
-  readonly #byId = new Map<string, PendingPairing>()
 
-  constructor(maxConcurrent: number, backend: CryptoBackend = defaultBackend) {
+  constructor(maxConcurrent: number, store: PairingStore, backend: CryptoBackend = defaultBackend) {
     this.#max = maxConcurrent
+    this.#store = store
     this.#backend = backend
   }
 
-  /** True when window `generation` may start one more pairing now. */
-  hasRoom(now: number, generation: number): boolean {
-    this.#purge(now)
-    let count = 0
-    for (const pending of this.#byId.values()) if (pending.windowGeneration === generation) count++
-    return count < this.#max
-  }
-
-  /** Keeps `pending` and returns its new pairing_id; call hasRoom first. */
-  add(pending: PendingPairing): string {
+  /**
+   * Keeps `pending` and returns its new pairing_id, or undefined when its window already has
+   * max_concurrent_pairings pending at `now`.
+   */
+  async add(pending: PendingPairing, now: number): Promise<string | undefined> {
     const id = base64urlEncode(this.#backend.randomBytes(PAIRING_ID_BYTES))
     recordSecret('pairing-id', id)
-    this.#byId.set(id, pending)
-    return id
+    const added = await this.#store.addPairing(id, recordOf(pending), this.#max, now)
+    return added ? id : undefined
   }
 
   /** Removes and returns the pairing, or undefined when unknown, used or expired (§2.7). */
-  take(id: string, now: number): PendingPairing | undefined {
-    const pending = this.#byId.get(id)
-    this.#byId.delete(id)
-    return pending !== undefined && now < pending.expiresAt ? pending : undefined
+  async take(id: string, now: number): Promise<PendingPairing | undefined> {
+    const record = await this.#store.takePairing(id)
+    if (record === undefined || now >= record.expires_at) return undefined
+    return this.#pendingOf(record)
   }
 
-  // Expired pairings are dropped, which also drops their keys (§5.10 erase).
-  #purge(now: number): void {
-    for (const [id, pending] of this.#byId) if (now >= pending.expiresAt) this.#byId.delete(id)
+  #pendingOf(record: PendingRecord): PendingPairing {
+    const bytes = (field: string) => base64urlDecode(field)
+    return {
+      // Taken once from the store, so this state allows the one confirmation of §5.8.
+      state: {
+        TT: bytes(record.TT),
+        Ke: bytes(record.Ke),
+        KcA: bytes(record.KcA),
+        KcB: bytes(record.KcB),
+        backend: this.#backend,
+        confirmed: false,
+      },
+      windowGeneration: record.generation,
+      clientKey: bytes(record.client_key),
+      clientName: record.client_name,
+      expiresAt: record.expires_at,
+    }
+  }
+}
+
+function recordOf(pending: PendingPairing): PendingRecord {
+  const { state } = pending
+  return {
+    generation: pending.windowGeneration,
+    client_key: base64urlEncode(pending.clientKey),
+    client_name: pending.clientName,
+    expires_at: pending.expiresAt,
+    TT: base64urlEncode(state.TT),
+    Ke: base64urlEncode(state.Ke),
+    KcA: base64urlEncode(state.KcA),
+    KcB: base64urlEncode(state.KcB),
   }
 }

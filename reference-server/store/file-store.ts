@@ -22,6 +22,7 @@ import { FILE_MODE, ensureParentDir, writeFileAtomic } from './atomic-file.ts'
 import { StoreFileError, parseSnapshot, serializeSnapshot } from './file-format.ts'
 import { RemovalListeners } from './listeners.ts'
 import { DEFAULT_SWEEP_MS, type MemoryStoreOptions } from './memory-store.ts'
+import { MemoryPairingState } from './pairing-state.ts'
 import { StoreState } from './state.ts'
 import { StoreUnavailableError, type ClientRecord, type Store } from './store.ts'
 
@@ -62,6 +63,11 @@ class FileStore implements Store {
   readonly #state: StoreState
   readonly #listeners = new RemovalListeners()
   readonly #sweeper: NodeJS.Timeout
+  /**
+   * In memory, not in the file: a restart closes the pairing window and drops the pairings in
+   * progress, which fails closed, and the PIN and the pairing's SPAKE2 keys never reach the disk.
+   */
+  readonly pairing = new MemoryPairingState()
   #inFlight: Promise<void> | undefined
   #next: Promise<void> | undefined
 

@@ -4,6 +4,7 @@
  * events reach only this instance's listeners.
  */
 import { RemovalListeners } from './listeners.ts'
+import { MemoryPairingState } from './pairing-state.ts'
 import { StoreState } from './state.ts'
 import type { ClientRecord, Store } from './store.ts'
 
@@ -19,6 +20,7 @@ export class MemoryStore implements Store {
   readonly #state: StoreState
   readonly #listeners = new RemovalListeners()
   readonly #sweeper: NodeJS.Timeout
+  readonly pairing = new MemoryPairingState()
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#state = new StoreState(options.nowMs)

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
-import { clientRecord, nextRemoval, sleep } from './fixtures/contract.ts'
+import { clientRecord, nextRemoval, pendingRecord, sleep } from './fixtures/contract.ts'
 import { startRedisServer } from './fixtures/redis-server.ts'
 import { openRedisStore, type RedisStoreOptions } from './redis-store.ts'
 import { StoreUnavailableError, type Store } from './store.ts'
@@ -19,6 +19,13 @@ const OPERATIONS: Record<string, (store: Store) => Promise<unknown>> = {
   listClients: (store) => store.listClients(),
   removeClient: (store) => store.removeClient('pwc_x'),
   ping: (store) => store.ping(),
+  openWindow: (store) => store.pairing.openWindow('482915', 1_000),
+  getWindow: (store) => store.pairing.getWindow(),
+  closeWindow: (store) => store.pairing.closeWindow(1),
+  beginAttempt: (store) => store.pairing.beginAttempt(1, 5),
+  recordFailure: (store) => store.pairing.recordFailure(1, 5),
+  addPairing: (store) => store.pairing.addPairing('id', pendingRecord(1, 1_000), 8, 0),
+  takePairing: (store) => store.pairing.takePairing('id'),
 }
 
 async function openNodes(t: Test, count: number, options: RedisStoreOptions): Promise<Store[]> {

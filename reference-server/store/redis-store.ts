@@ -7,6 +7,7 @@
  *   client-tickets:<client>  set of that client's ticket hashes, expiring with its longest ticket,
  *                            so a removal deletes O(tickets of that client) keys
  *   clients                  hash: client id -> JSON ClientRecord
+ *   pairing-*, pairings:*    the shared pairing window and pending pairings (redis-pairing.ts)
  * Removals are published on the channel <prefix>client-removed to a second, subscribed
  * connection on every node. Uses PEXPIRE NX/GT, so it needs Redis 7.0 or later.
  *
@@ -19,6 +20,7 @@
 import { randomUUID } from 'node:crypto'
 import { createClient } from 'redis'
 import { RemovalListeners } from './listeners.ts'
+import { RedisPairingState } from './redis-pairing.ts'
 import { StoreUnavailableError, type ClientRecord, type Store } from './store.ts'
 
 export const DEFAULT_PREFIX = 'pairwire:'
@@ -95,6 +97,7 @@ class RedisStore implements Store {
   readonly #origin = randomUUID()
   readonly #listeners = new RemovalListeners()
   readonly #channel: string
+  readonly pairing: RedisPairingState
 
   constructor(client: RedisClient, subscriber: RedisClient, options: RedisStoreOptions) {
     this.#client = client
@@ -102,6 +105,11 @@ class RedisStore implements Store {
     this.#prefix = options.prefix ?? DEFAULT_PREFIX
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.#channel = `${this.#prefix}client-removed`
+    this.pairing = new RedisPairingState(
+      client,
+      (...parts) => this.#key(...parts),
+      (what, run) => this.#call(what, run),
+    )
   }
 
   async connect(timeoutMs: number, host: string): Promise<void> {

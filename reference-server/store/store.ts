@@ -8,6 +8,7 @@
  * cannot reach its backend rejects with StoreUnavailableError, which the endpoints answer with
  * 503 store-unavailable: the device fails closed and never treats "unknown" as "fresh".
  */
+import type { PairingStore } from './pairing-state.ts'
 
 /** A paired client as the device stores it; binary fields are base64url (spec §2). */
 export interface ClientRecord {
@@ -22,6 +23,8 @@ export interface ClientRecord {
 }
 
 export interface Store {
+  /** The pairing window and pending pairings (spec §5), shared like the rest (§13.4). */
+  readonly pairing: PairingStore
   /** Atomic: true when `key` was free and is now claimed for ttlMs; false when already claimed. */
   claim(key: string, ttlMs: number): Promise<boolean>
   /** Binds a ticket, stored only as the caller's hash of it (spec §6.1), to a client for ttlMs. */
