@@ -48,6 +48,8 @@ export function pairStart(deps: HttpDeps): Handler {
     // §5.4: the window's TTL is checked at pair/start (and again at pair/finish).
     const window = await deps.window.current(now, !ctx.faults.has('pin-never-expires'))
     if (window === undefined) throw new HttpProblem(PROBLEMS.pairingWindowClosed)
+    const full = () => new HttpProblem(PROBLEMS.rateLimited, { retryAfter: ctx.limits.pairing_ttl })
+    if (!(await deps.pending.hasRoom(window.generation, now))) throw full()
     const deviceKey = ctx.identity.publicKey
     const { backend } = ctx
     const { pB, state } = respondToShare({ pin: window.pin, clientKey, deviceKey, pA, backend })
@@ -55,9 +57,7 @@ export function pairStart(deps: HttpDeps): Handler {
     const pending = { state, windowGeneration: window.generation, clientKey,
       clientName: message.client_name, expiresAt }
     const pairingId = await deps.pending.add(pending, now)
-    if (pairingId === undefined) {
-      throw new HttpProblem(PROBLEMS.rateLimited, { retryAfter: ctx.limits.pairing_ttl })
-    }
+    if (pairingId === undefined) throw full()
     ctx.log.info('pair.start', { remote: ex.remote })
     sendJson(ex.res, 200, {
       v: PROTOCOL_VERSION,

@@ -49,8 +49,11 @@ t.test('a pairing is unknown from its expires_at on (spec §2.7)', async (t) => 
 t.test('at most maxConcurrent pairings per window; expired ones do not count', async (t) => {
   const pending = pendingWith(2)
   t.ok(await pending.add(pendingUntil(10), 0))
+  t.ok(await pending.hasRoom(1, 0))
   t.ok(await pending.add(pendingUntil(20), 0))
-  t.equal(await pending.add(pendingUntil(20), 0), undefined, 'two pending')
+  t.notOk(await pending.hasRoom(1, 0), 'two pending: no room')
+  t.equal(await pending.add(pendingUntil(20), 0), undefined, 'and add refuses too')
+  t.ok(await pending.hasRoom(1, 10), 'room again once the first expired')
   t.ok(await pending.add(pendingUntil(20, 2), 0), 'another window has its own count')
   t.ok(await pending.add(pendingUntil(20), 10), 'the first expired at 10')
 })

@@ -36,6 +36,14 @@ export class PendingPairings {
   }
 
   /**
+   * True when window `generation` may start one more pairing now: checked before the SPAKE2 work
+   * (spec §5.7 steps 4, 5). `add` checks again, atomically, for pairings started meanwhile.
+   */
+  async hasRoom(generation: number, now: number): Promise<boolean> {
+    return (await this.#store.countPairings(generation, now)) < this.#max
+  }
+
+  /**
    * Keeps `pending` and returns its new pairing_id, or undefined when its window already has
    * max_concurrent_pairings pending at `now`.
    */

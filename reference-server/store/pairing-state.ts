@@ -59,6 +59,8 @@ export interface PairingStore {
    * window is no longer open.
    */
   recordFailure(generation: number, closeAt: number | undefined): Promise<number | undefined>
+  /** How many pairings of window `generation` are pending at `now` (seconds). */
+  countPairings(generation: number, now: number): Promise<number>
   /**
    * Atomic: keeps `record` under `id` when fewer than `max` pairings of its generation are
    * pending at `now` (seconds); false when the generation is full. Kept until its expires_at.
@@ -111,14 +113,12 @@ export class MemoryPairingState implements PairingStore {
     return failures
   }
 
+  async countPairings(generation: number, now: number): Promise<number> {
+    return this.#count(generation, now)
+  }
+
   async addPairing(id: string, record: PendingRecord, max: number, now: number): Promise<boolean> {
-    let count = 0
-    for (const [key, pending] of this.#pending) {
-      // Expired pairings are dropped here, and with them their keys (§5.10 erase).
-      if (now >= pending.expires_at) this.#pending.delete(key)
-      else if (pending.generation === record.generation) count++
-    }
-    if (count >= max) return false
+    if (this.#count(record.generation, now) >= max) return false
     this.#pending.set(id, record)
     return true
   }
@@ -127,5 +127,15 @@ export class MemoryPairingState implements PairingStore {
     const pending = this.#pending.get(id)
     this.#pending.delete(id)
     return pending
+  }
+
+  #count(generation: number, now: number): number {
+    let count = 0
+    for (const [key, pending] of this.#pending) {
+      // Expired pairings are dropped here, and with them their keys (§5.10 erase).
+      if (now >= pending.expires_at) this.#pending.delete(key)
+      else if (pending.generation === generation) count++
+    }
+    return count
   }
 }

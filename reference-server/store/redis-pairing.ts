@@ -113,6 +113,12 @@ export class RedisPairingState implements PairingStore {
     return typeof reply === 'number' ? reply : undefined
   }
 
+  async countPairings(generation: number, now: number): Promise<number> {
+    // Scores are expires_at: a pairing is pending while now < expires_at (spec §2.7).
+    const key = this.#key('pairings', String(generation))
+    return this.#call('countPairings', () => this.#client.zCount(key, `(${now}`, '+inf'))
+  }
+
   async addPairing(id: string, record: PendingRecord, max: number, now: number): Promise<boolean> {
     const keys = [this.#key('pairing', id), this.#key('pairings', String(record.generation))]
     const ttlMs = (record.expires_at - now) * 1000 + PAIRING_KEY_SLACK_MS

@@ -26,6 +26,7 @@ const OPERATIONS: Record<string, (store: Store) => Promise<unknown>> = {
   recordFailure: (store) => store.pairing.recordFailure(1, 5),
   addPairing: (store) => store.pairing.addPairing('id', pendingRecord(1, 1_000), 8, 0),
   takePairing: (store) => store.pairing.takePairing('id'),
+  countPairings: (store) => store.pairing.countPairings(1, 0),
 }
 
 async function openNodes(t: Test, count: number, options: RedisStoreOptions): Promise<Store[]> {
