@@ -6,6 +6,8 @@
  */
 
 /** Protocol name and version carried as `v` in every message (spec §2.3). */
+import type { ProtocolErrorCode } from './errors.ts'
+
 export const PROTOCOL_VERSION = 1
 export const SUPPORTED_VERSIONS: readonly number[] = [PROTOCOL_VERSION]
 
@@ -110,6 +112,19 @@ export const PROBLEMS = {
 } as const satisfies Record<string, ProblemEntry>
 
 export type ProblemName = keyof typeof PROBLEMS
+
+/**
+ * The problem for each failure the protocol core reports while parsing or verifying a signed
+ * request (spec §8.4, §8.7), keyed by its ProtocolError code.
+ */
+export const SIGNATURE_FAILURE_PROBLEMS: Readonly<Partial<Record<ProtocolErrorCode, ProblemEntry>>> = {
+  'signature-missing': PROBLEMS.signatureMissing,
+  'malformed-signature': PROBLEMS.malformedSignature,
+  'missing-component': PROBLEMS.missingComponent,
+  'unsupported-algorithm': PROBLEMS.unsupportedAlgorithm,
+  'digest-mismatch': PROBLEMS.digestMismatch,
+  'signature-invalid': PROBLEMS.signatureInvalid,
+}
 
 export function problemType(entry: ProblemEntry): string {
   return LABELS.problemTypePrefix + entry.name

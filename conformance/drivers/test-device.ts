@@ -13,7 +13,8 @@ import { isProtocolError } from '../../protocol/errors.ts'
 import { checkSignatureTime, parseSignedRequest, verifyParsedSignature } from '../../protocol/httpsig/index.ts'
 import { clientIdOf, deviceIdOf } from '../../protocol/ids.ts'
 import {
-  LABELS, LIMIT_DEFAULTS, PATHS, PROBLEMS, PROTOCOL_VERSION, SIZES, problemType, type ProblemEntry,
+  LABELS, LIMIT_DEFAULTS, PATHS, PROBLEMS, PROTOCOL_VERSION, SIGNATURE_FAILURE_PROBLEMS, SIZES,
+  problemType, type ProblemEntry,
 } from '../../protocol/registry.ts'
 import {
   confirmDevicePairing, generatePin, respondDevicePairing, type DevicePairingState,
@@ -68,15 +69,6 @@ function readBody(req: IncomingMessage): Promise<Uint8Array> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))))
   })
-}
-
-const SIGNATURE_PROBLEMS: Record<string, ProblemEntry> = {
-  'signature-missing': PROBLEMS.signatureMissing,
-  'malformed-signature': PROBLEMS.malformedSignature,
-  'missing-component': PROBLEMS.missingComponent,
-  'unsupported-algorithm': PROBLEMS.unsupportedAlgorithm,
-  'digest-mismatch': PROBLEMS.digestMismatch,
-  'signature-invalid': PROBLEMS.signatureInvalid,
 }
 
 export async function startTestDevice(
@@ -141,8 +133,8 @@ export async function startTestDevice(
       if (nonces.has(claim) && !faults.acceptReplayedNonce) throw new Problem(PROBLEMS.replayedNonce)
       nonces.add(claim)
     } catch (error) {
-      if (isProtocolError(error) && SIGNATURE_PROBLEMS[error.code]) throw new Problem(SIGNATURE_PROBLEMS[error.code]!)
-      throw error
+      const entry = isProtocolError(error) ? SIGNATURE_FAILURE_PROBLEMS[error.code] : undefined
+      throw entry === undefined ? error : new Problem(entry)
     }
     return clientId
   }

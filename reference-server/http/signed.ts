@@ -12,7 +12,7 @@
  */
 import { hkdfSha256 } from '../../protocol/crypto/index.ts'
 import { base64urlDecode, utf8Encode } from '../../protocol/encoding.ts'
-import { isProtocolError, type ProtocolErrorCode } from '../../protocol/errors.ts'
+import { isProtocolError } from '../../protocol/errors.ts'
 import {
   checkSignatureTime,
   parseSignedRequest,
@@ -20,7 +20,7 @@ import {
   type HttpRequest,
   type ParsedSignedRequest,
 } from '../../protocol/httpsig/index.ts'
-import { LABELS, PROBLEMS, SIZES, type ProblemEntry } from '../../protocol/registry.ts'
+import { LABELS, PROBLEMS, SIGNATURE_FAILURE_PROBLEMS, SIZES } from '../../protocol/registry.ts'
 import type { ServerContext } from '../context.ts'
 import { recordSecret } from '../secret-sweep.ts'
 import type { ClientRecord } from '../store/store.ts'
@@ -28,16 +28,6 @@ import { HttpProblem } from './http-problem.ts'
 import type { Exchange } from './router.ts'
 
 const REQUEST_HMAC_KEY_INFO = utf8Encode(LABELS.requestHmacKeyInfo)
-
-/** The problem for each failure the protocol core reports while parsing or verifying (§8.4). */
-const SIGNATURE_PROBLEMS: Partial<Record<ProtocolErrorCode, ProblemEntry>> = {
-  'signature-missing': PROBLEMS.signatureMissing,
-  'malformed-signature': PROBLEMS.malformedSignature,
-  'missing-component': PROBLEMS.missingComponent,
-  'unsupported-algorithm': PROBLEMS.unsupportedAlgorithm,
-  'digest-mismatch': PROBLEMS.digestMismatch,
-  'signature-invalid': PROBLEMS.signatureInvalid,
-}
 
 /** The port of the `http` scheme, which §8.4 omits from @target-uri. */
 const HTTP_DEFAULT_PORT = ':80'
@@ -96,7 +86,7 @@ function step<T>(run: () => T): T {
   try {
     return run()
   } catch (e) {
-    const entry = isProtocolError(e) ? SIGNATURE_PROBLEMS[e.code] : undefined
+    const entry = isProtocolError(e) ? SIGNATURE_FAILURE_PROBLEMS[e.code] : undefined
     if (entry === undefined) throw e
     throw new HttpProblem(entry)
   }
