@@ -4,11 +4,14 @@
  *
  *   pairwire-conformance server --url URL [--pin-command CMD | --test-control] [--only GLOB]...
  *     [--skip GLOB]... [--level must|should] [--seed N] [--runs N] [--replay TOKEN]
- *     [--report json:FILE]... [--report junit:FILE]... [--slow] [--timeout S]
+ *     [--report json:FILE]... [--report junit:FILE]... [--report html:FILE]... [--slow]
+ *     [--timeout S] [--no-test-control] [--allow-skips] [-v] [--list]
  *
  * The terminal report goes to stdout, progress to stderr. Exit 0: every selected MUST case
  * passed (and at least one case ran); 1: a MUST case failed; 2: nothing ran, the target was
- * unusable, or the command line was wrong.
+ * unusable, the setup was broken or the command line was wrong; 3: no MUST case failed but MUST
+ * cases were skipped for want of a PIN source or capability (unless --allow-skips). Every
+ * --report file is written on every exit.
  */
 import { randomInt } from 'node:crypto'
 import { realpathSync, writeFileSync } from 'node:fs'
@@ -18,11 +21,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { PinOption } from './pins.ts'
 import { parseReplay } from './replay.ts'
 import { renderJson } from './report/json.ts'
+import { renderHtml } from './report/html.ts'
 import { renderJunit } from './report/junit.ts'
 import { EXIT, type RunReport } from './report/model.ts'
 import { renderTerminal } from './report/terminal.ts'
-import { run, type RunOptions } from './runner.ts'
-import type { LevelOption } from './selection.ts'
+import { loadCases } from './registry.ts'
+import { run, usageReport, type RunOptions } from './runner.ts'
+import { selectCases, type LevelOption } from './selection.ts'
 import { deviceUrl } from './target.ts'
 
 export interface CliIo {
@@ -34,7 +39,10 @@ export const USAGE = `usage: pairwire-conformance server --url URL [options]
   --url URL            the device (http or https origin, no path)
   --pin-command CMD    shell command that opens a pairing window and prints its 6-digit PIN
                        (a case that wants a TTL sets PAIRWIRE_PIN_TTL in its environment)
-  --test-control       open pairing windows with POST /pairwire/v1/test/pin (spec §12.2)
+  --test-control       open pairing windows with POST /pairwire/v1/test/pin (spec §12.2);
+                       the default when the device advertises the test-control profile
+  --no-test-control    do not use test-control even when the device advertises it
+  --allow-skips        exit 0, not 3, when MUST cases were skipped for want of a PIN source
   --only GLOB          run only cases whose id matches (repeatable; * and ?)
   --skip GLOB          do not run cases whose id matches (repeatable)
   --level must|should  must: MUST cases only; should (default): every case
@@ -43,16 +51,24 @@ export const USAGE = `usage: pairwire-conformance server --url URL [options]
   --replay TOKEN       run exactly one case again: <case-id>@<seed>[:<path>]
   --report json:FILE   also write the JSON report (schemas/conformance-report.schema.json)
   --report junit:FILE  also write a JUnit XML report
+  --report html:FILE   also write a self-contained HTML report
+  --list               print the cases the selection would run (level, anchor) and exit
+  -v, --verbose        print each case's wire trace (headers, signature base, frames)
   --slow               run cases that wait more than 15 s
   --timeout S          timeout of each network step in seconds (default 5)
   --help               this text
-exit: 0 every selected MUST case passed, 1 a MUST case failed, 2 nothing ran or target unusable
+exit: 0 every selected MUST case passed, 1 a MUST case failed, 2 nothing ran, target unusable
+      or setup broken (PIN command, options), 3 MUST cases skipped for want of a PIN source
 `
 
 const OPTIONS = {
   url: { type: 'string' },
   'pin-command': { type: 'string' },
   'test-control': { type: 'boolean', default: false },
+  'no-test-control': { type: 'boolean', default: false },
+  'allow-skips': { type: 'boolean', default: false },
+  list: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', short: 'v', default: false },
   only: { type: 'string', multiple: true, default: [] as string[] },
   skip: { type: 'string', multiple: true, default: [] as string[] },
   level: { type: 'string', default: 'should' },
@@ -72,14 +88,24 @@ const SEED_RANGE = 2 ** 31
 const MAX_TIMEOUT_S = 600
 
 export interface ReportFile {
-  readonly format: 'json' | 'junit'
+  readonly format: 'json' | 'junit' | 'html'
   readonly file: string
 }
 
+const REPORT_FILE = /^(json|junit|html):(.+)$/
+
 function reportFile(spec: string): ReportFile {
-  const m = /^(json|junit):(.+)$/.exec(spec)
-  if (m === null) throw new UsageError(`--report ${spec}: expected json:FILE or junit:FILE`)
+  const m = REPORT_FILE.exec(spec)
+  if (m === null) throw new UsageError(`--report ${spec}: expected json:, junit: or html:FILE`)
   return { format: m[1] as ReportFile['format'], file: m[2]! }
+}
+
+/** The well-formed --report values of a command line that failed to parse (usage errors). */
+export function reportFilesOf(argv: readonly string[]): ReportFile[] {
+  const values = argv.flatMap((arg, i) =>
+    arg === '--report' ? [argv[i + 1] ?? ''] : arg.startsWith('--report=') ? [arg.slice(9)] : [],
+  )
+  return values.filter((v) => REPORT_FILE.test(v)).map(reportFile)
 }
 
 function integerFlag(flag: string, text: string, min: number): number {
@@ -90,18 +116,26 @@ function integerFlag(flag: string, text: string, min: number): number {
   return value
 }
 
-function pinOption(command: string | undefined, testControl: boolean): PinOption {
+function pinOption(command: string | undefined, testControl: boolean, noTestControl: boolean): PinOption {
   if (command !== undefined && testControl) {
     throw new UsageError('--pin-command and --test-control exclude each other')
   }
-  if (command !== undefined) return { kind: 'command', command }
-  return testControl ? { kind: 'test-control' } : { kind: 'none' }
+  if (testControl && noTestControl) {
+    throw new UsageError('--test-control and --no-test-control exclude each other')
+  }
+  if (command !== undefined) {
+    if (command.trim() === '') throw new UsageError('--pin-command needs a command')
+    return { kind: 'command', command }
+  }
+  if (testControl) return { kind: 'test-control' }
+  return noTestControl ? { kind: 'none' } : { kind: 'auto' }
 }
 
 /** The run options of a `server` command line, and where to write reports. */
 export function parseServerArgs(argv: readonly string[]): {
   options: RunOptions
   reports: ReportFile[]
+  list: boolean
 } {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -129,7 +163,7 @@ export function parseServerArgs(argv: readonly string[]): {
   const seed = replay?.point.seed ?? given ?? randomInt(SEED_RANGE)
   const options: RunOptions = {
     url,
-    pins: pinOption(values['pin-command'], values['test-control']),
+    pins: pinOption(values['pin-command'], values['test-control'], values['no-test-control']),
     selection: {
       only: values.only.flatMap((g) => g.split(',')),
       skip: values.skip.flatMap((g) => g.split(',')),
@@ -141,34 +175,59 @@ export function parseServerArgs(argv: readonly string[]): {
     ...(replay === undefined ? {} : { replay }),
     timeoutMs: Math.round(timeout * 1000),
     slow: values.slow,
+    allowSkips: values['allow-skips'],
+    verbose: values.verbose,
   }
-  return { options, reports: values.report.map(reportFile) }
+  return { options, reports: values.report.map(reportFile), list: values.list }
 }
 
 /** Writes the requested report files; a file that cannot be written is an unusable run. */
 export function writeReports(report: RunReport, reports: readonly ReportFile[]): void {
-  for (const { format, file } of reports) {
-    writeFileSync(file, format === 'json' ? renderJson(report) : renderJunit(report))
-  }
+  const render = { json: renderJson, junit: renderJunit, html: renderHtml }
+  for (const { format, file } of reports) writeFileSync(file, render[format](report))
+}
+
+/** `--list`: the cases the selection would run, one a line, with level and anchor. */
+function listCases(options: RunOptions, io: CliIo): number {
+  const selected = selectCases(loadCases(), options.selection)
+  for (const c of selected) io.stdout.write(`${c.id}\t${c.level}\t${c.requirement}\t${c.title}\n`)
+  io.stderr.write(`${selected.length} cases\n`)
+  return selected.length === 0 ? EXIT.unusable : EXIT.passed
 }
 
 async function server(argv: readonly string[], io: CliIo): Promise<number> {
-  const { options, reports } = parseServerArgs(argv)
+  const { options, reports, list } = parseServerArgs(argv)
+  if (list) return listCases(options, io)
   const progress = (line: string): void => void io.stderr.write(`${line}\n`)
   progress(`pairwire-conformance: ${options.url}, seed ${options.seed}`)
   const outcome = await run({ ...options, progress })
-  if (outcome.kind === 'unusable') {
-    io.stderr.write(`pairwire-conformance: ${outcome.message}\n`)
-    return outcome.exitCode
-  }
-  io.stdout.write(renderTerminal(outcome.report))
+  if (outcome.kind === 'unusable') io.stderr.write(`pairwire-conformance: ${outcome.message}\n`)
+  else io.stdout.write(renderTerminal(outcome.report, options.verbose === true))
   try {
     writeReports(outcome.report, reports)
   } catch (error) {
     io.stderr.write(`pairwire-conformance: cannot write a report: ${(error as Error).message}\n`)
     return EXIT.unusable
   }
+  if (outcome.exitCode === EXIT.mustUnchecked) {
+    const { mustUnchecked } = outcome.report.summary
+    io.stderr.write(
+      `pairwire-conformance: ${mustUnchecked} MUST cases were skipped for want of a PIN ` +
+        'source (--pin-command CMD or --test-control); exit 3 (--allow-skips accepts that)\n',
+    )
+  }
   return outcome.exitCode
+}
+
+/** A usage error still leaves the --report files it named, saying what was wrong (§14.2). */
+function writeUsageReports(argv: readonly string[], message: string, io: CliIo): void {
+  const url = argv[argv.indexOf('--url') + 1]
+  const report = usageReport(url !== undefined && argv.includes('--url') ? url : '', message)
+  try {
+    writeReports(report, reportFilesOf(argv))
+  } catch (error) {
+    io.stderr.write(`pairwire-conformance: cannot write a report: ${(error as Error).message}\n`)
+  }
 }
 
 /** Runs the command line; resolves to the exit code. */
@@ -188,6 +247,7 @@ export async function runCli(argv: readonly string[], io: CliIo = process): Prom
     const code = String((error as { code?: unknown }).code)
     if (!(error instanceof UsageError) && !code.startsWith('ERR_PARSE_ARGS')) throw error
     io.stderr.write(`pairwire-conformance: ${(error as Error).message}\n${USAGE}`)
+    writeUsageReports(rest, `command line: ${(error as Error).message}`, io)
     return EXIT.unusable
   }
 }

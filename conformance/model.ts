@@ -25,6 +25,11 @@ export interface Target {
   }
   /** Paces every request within the advertised per-IP rate limit (set by the runner). */
   readonly pacer?: RequestPacer
+  /**
+   * Device clock minus harness clock in ms, from the Date header of the discovery answer (1 s
+   * resolution; spec §2.7, §8.4 skew): a diagnostic the report shows, never a verdict.
+   */
+  readonly clockOffsetMs?: number
 }
 
 /** Where PINs come from: --pin-command or the spec §12 test-control interface. */
@@ -40,12 +45,25 @@ export interface Exchange {
   readonly sent?: unknown
   readonly expected?: unknown
   readonly actual?: unknown
+  /**
+   * The wire trace of this step, one line each (-v, and the JSON report of a failed case):
+   * request line, headers, the signature base signed, status and problem body, frames.
+   */
+  readonly trace?: readonly string[]
 }
 
 export type Verdict =
   | { readonly status: 'pass' }
   | { readonly status: 'fail'; readonly message: string; readonly expected: unknown; readonly actual: unknown }
-  | { readonly status: 'skip'; readonly reason: string }
+  | { readonly status: 'skip'; readonly reason: string; readonly cause?: SkipCause }
+
+/**
+ * Why a case was skipped. 'setup': the run lacked something the user supplies (a PIN source, the
+ * test-control interface), so a MUST case went unchecked: exit 3 unless --allow-skips (spec
+ * §14.2). 'slow': it waits more than 15 s (--slow). 'not-supported': the device does not
+ * advertise the profile. 'precondition' (the default): the device's limits leave the case no room.
+ */
+export type SkipCause = 'setup' | 'slow' | 'not-supported' | 'precondition'
 
 /** A fast-check replay point: the seed and the shrink path that reproduce one failure exactly. */
 export interface ReplayPoint {
@@ -75,6 +93,8 @@ export interface CaseContext {
   record(exchange: Exchange): void
   /** Property cases call this on failure so the report can print the replay token. */
   setReplay(point: ReplayPoint): void
+  /** A line of progress for a long case (property runs: "run n of N"); -v and stderr. */
+  progress?(line: string): void
   /** Registers cleanup (close sockets, ...) run after the case whatever its verdict. */
   defer(cleanup: () => void | Promise<void>): void
 }
@@ -120,6 +140,7 @@ export interface CaseResult {
   readonly expected?: unknown
   readonly actual?: unknown
   readonly reason?: string
+  readonly cause?: SkipCause
   readonly exchanges: readonly Exchange[]
   /** `pairwire-conformance ... --replay <token>` reproduces this case exactly. */
   readonly replay: string

@@ -7,14 +7,24 @@ import { spawn } from 'node:child_process'
 import { PATHS, PROTOCOL_VERSION } from '../protocol/registry.ts'
 import { expectJsonMessage, httpRequest, type HttpContext } from './drivers/http.ts'
 import type { PinSource } from './model.ts'
-import { CaseFailure, fail, must, skip } from './verdicts.ts'
+import { CaseFailure, SetupError, must, skip } from './verdicts.ts'
 
 export type PinOption =
   | { readonly kind: 'command'; readonly command: string }
   | { readonly kind: 'test-control' }
   | { readonly kind: 'none' }
+  /** The default: test-control when discovery advertises it (spec §12), else none. */
+  | { readonly kind: 'auto' }
 
 export const NO_PIN_REASON = 'needs a PIN: pass --pin-command CMD or --test-control'
+
+/** The PIN source a run uses once discovery is known: 'auto' resolved (spec §14.2). */
+export function resolvePins(option: PinOption, profiles: readonly string[]): ResolvedPins {
+  if (option.kind !== 'auto') return option
+  return profiles.includes('test-control') ? { kind: 'test-control' } : { kind: 'none' }
+}
+
+export type ResolvedPins = Exclude<PinOption, { kind: 'auto' }>
 
 // The first run of exactly six digits, not part of a longer number (expires_at is 10 digits).
 const SIX_DIGITS = /(?<![0-9])[0-9]{6}(?![0-9])/
@@ -62,14 +72,13 @@ function commandSource(command: string, ctx: HttpContext): PinSource {
       } catch (error) {
         const actual = (error as Error).message
         ctx.record({ step, sent: command, actual })
-        throw new CaseFailure(fail('the PIN command failed', 'a 6-digit PIN on stdout', actual))
+        throw new SetupError(`--pin-command failed (${actual})`)
       }
       const pin = pinOf(output)
       ctx.record({ step, sent: command, actual: pin === undefined ? 'no PIN' : 'a PIN' })
       if (pin === undefined) {
-        const actual = output.slice(0, 200)
-        const message = 'the PIN command printed no 6-digit PIN'
-        throw new CaseFailure(fail(message, 'a 6-digit PIN', actual))
+        const printed = JSON.stringify(output.slice(0, 200))
+        throw new SetupError(`--pin-command printed no 6-digit PIN: ${printed}`)
       }
       return { pin }
     },
@@ -97,11 +106,11 @@ function testControlSource(ctx: HttpContext): PinSource {
 
 const noSource: PinSource = {
   kind: 'none',
-  openWindow: () => Promise.reject(new CaseFailure(skip(NO_PIN_REASON))),
+  openWindow: () => Promise.reject(new CaseFailure(skip(NO_PIN_REASON, 'setup'))),
 }
 
 /** The PinSource of one case; its exchanges are recorded in that case's context. */
-export function pinSource(option: PinOption, ctx: HttpContext): PinSource {
+export function pinSource(option: ResolvedPins, ctx: HttpContext): PinSource {
   switch (option.kind) {
     case 'command':
       return commandSource(option.command, ctx)

@@ -15,14 +15,15 @@ import {
   type Verdict,
 } from './model.ts'
 import { PACKAGE_VERSION } from './package-root.ts'
-import { NO_PIN_REASON, pinSource, type PinOption } from './pins.ts'
+import { NO_PIN_REASON, pinSource, resolvePins, type PinOption, type ResolvedPins } from './pins.ts'
 import { loadCases } from './registry.ts'
 import { formatReplay, type ReplayToken } from './replay.ts'
+import { traceLines } from './report/trace.ts'
 import { EXIT, exitCodeOf, summarize, type RunReport } from './report/model.ts'
 import { selectCases, type Selection } from './selection.ts'
 import { RequestPacer } from './drivers/pacer.ts'
 import { loadTarget } from './target.ts'
-import { CaseFailure, fail, skip } from './verdicts.ts'
+import { CaseFailure, fail, SetupError, skip, type SkipVerdict } from './verdicts.ts'
 
 export interface RunOptions {
   readonly url: string
@@ -33,14 +34,24 @@ export interface RunOptions {
   readonly replay?: ReplayToken
   readonly timeoutMs: number
   readonly slow: boolean
+  /** --allow-skips: MUST cases skipped for a missing PIN source do not make exit 3. */
+  readonly allowSkips?: boolean
+  /** -v: each case's wire trace goes to progress as it finishes. */
+  readonly verbose?: boolean
   /** The case list (tests pass their own); defaults to every registered case. */
   readonly cases?: readonly CaseDefinition[]
   /** Progress lines while running (the CLI writes them to stderr). */
   readonly progress?: (line: string) => void
 }
 
+/** Every outcome carries a report, so that --report files are written on every exit (§14.2). */
 export type RunOutcome =
-  | { readonly kind: 'unusable'; readonly message: string; readonly exitCode: number }
+  | {
+      readonly kind: 'unusable'
+      readonly message: string
+      readonly exitCode: number
+      readonly report: RunReport
+    }
   | { readonly kind: 'done'; readonly report: RunReport; readonly exitCode: number }
 
 /** Cases that wait longer than this many seconds run only with --slow (spec §14.2). */
@@ -73,13 +84,21 @@ class ExchangeLog {
 }
 
 /** Why a selected case cannot run against this target with these options, if it cannot. */
-function skipReason(c: CaseDefinition, target: Target, options: RunOptions): string | undefined {
+function skipOf(c: CaseDefinition, target: Target, run: CaseRun): SkipVerdict | undefined {
   const missing = (c.profiles ?? []).filter((p) => !target.discovery.profiles.includes(p))
-  if (missing.length > 0) return `profile ${missing.join(', ')} not advertised by the device`
-  if (c.needsPin === true && options.pins.kind === 'none') return NO_PIN_REASON
+  if (missing.length > 0) {
+    return skip(`profile ${missing.join(', ')} not advertised by the device`, 'not-supported')
+  }
+  if (c.needsPin === true && run.pins.kind === 'none') return skip(NO_PIN_REASON, 'setup')
   const wait = c.waitSeconds?.(target) ?? 0
-  if (wait > SLOW_SECONDS && !options.slow) return `waits ${wait} s: pass --slow`
+  if (wait > SLOW_SECONDS && !run.options.slow) return skip(`waits ${wait} s: pass --slow`, 'slow')
   return undefined
+}
+
+/** The options of a run with its PIN source resolved against discovery. */
+interface CaseRun {
+  readonly options: RunOptions
+  readonly pins: ResolvedPins
 }
 
 function caseTimeoutMs(c: CaseDefinition, target: Target, options: RunOptions): number {
@@ -88,6 +107,7 @@ function caseTimeoutMs(c: CaseDefinition, target: Target, options: RunOptions): 
 }
 
 function verdictOf(error: unknown): Verdict {
+  if (error instanceof SetupError) throw error
   if (error instanceof CaseFailure) return error.verdict
   const message = error instanceof Error ? error.message : String(error)
   return fail(`the case raised an unexpected error: ${message}`, 'a verdict', message)
@@ -120,11 +140,8 @@ async function runBounded(c: CaseDefinition, ctx: CaseContext, limitMs: number):
   }
 }
 
-async function runCase(
-  c: CaseDefinition,
-  target: Target,
-  options: RunOptions,
-): Promise<CaseResult> {
+async function runCase(c: CaseDefinition, target: Target, run: CaseRun): Promise<CaseResult> {
+  const { options } = run
   const started = Date.now()
   const log = new ExchangeLog()
   const cleanups: (() => void | Promise<void>)[] = []
@@ -133,7 +150,7 @@ async function runCase(
   const record = (exchange: Exchange): void => log.add(exchange)
   const ctx: CaseContext = {
     target,
-    pins: pinSource(options.pins, { target, timeoutMs: options.timeoutMs, record }),
+    pins: pinSource(run.pins, { target, timeoutMs: options.timeoutMs, record }),
     seed: point.seed,
     runs: options.runs,
     ...(replayed === undefined ? {} : { replay: replayed }),
@@ -142,16 +159,18 @@ async function runCase(
     record,
     setReplay: (p) => void (point = p),
     defer: (cleanup) => void cleanups.push(cleanup),
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
   }
-  const reason = skipReason(c, target, options)
-  const verdict =
-    reason !== undefined
-      ? skip(reason)
-      : await runBounded(c, ctx, caseTimeoutMs(c, target, options))
-  for (const cleanup of cleanups.reverse()) {
-    await Promise.resolve()
-      .then(cleanup)
-      .catch(() => undefined)
+  const skipped = skipOf(c, target, run)
+  let verdict: Verdict
+  try {
+    verdict = skipped ?? (await runBounded(c, ctx, caseTimeoutMs(c, target, options)))
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      await Promise.resolve()
+        .then(cleanup)
+        .catch(() => undefined)
+    }
   }
   return resultOf(c, verdict, log.all(), formatReplay(c.id, point), Date.now() - started)
 }
@@ -169,53 +188,114 @@ function resultOf(
     verdict.status === 'fail'
       ? { message: verdict.message, expected: verdict.expected, actual: verdict.actual }
       : verdict.status === 'skip'
-        ? { reason: verdict.reason }
+        ? { reason: verdict.reason, cause: verdict.cause ?? 'precondition' }
         : {}
   return { ...base, status: verdict.status, ...details, exchanges, replay, durationMs }
 }
 
-/** Runs the harness; resolves to the report, or to why the run could not start (exit 2). */
-export async function run(options: RunOptions): Promise<RunOutcome> {
-  const selected = selectCases(options.cases ?? loadCases(), options.selection)
-  if (selected.length === 0) {
-    const what = options.replay === undefined ? 'the selection' : `--replay ${options.replay.id}`
-    return { kind: 'unusable', message: `no case matches ${what}`, exitCode: EXIT.unusable }
-  }
-  const loaded = await loadTarget(options.url, options.timeoutMs)
-  if (!loaded.ok) return { kind: 'unusable', message: loaded.message, exitCode: EXIT.unusable }
-  const perMinute = loaded.target.discovery.limits['rate_ip_per_minute']
-  const target = perMinute === undefined
-    ? loaded.target
-    : { ...loaded.target, pacer: new RequestPacer(perMinute) }
-  if (options.pins.kind === 'test-control' && !target.discovery.profiles.includes('test-control')) {
-    const message =
-      '--test-control: the device does not advertise the test-control profile (spec §12)'
-    return { kind: 'unusable', message, exitCode: EXIT.unusable }
-  }
-  const startedAt = new Date()
-  const results: CaseResult[] = []
-  for (const [i, c] of selected.entries()) {
-    const result = await runCase(c, target, options)
-    results.push(result)
-    const { status, durationMs } = result
-    options.progress?.(`[${i + 1}/${selected.length}] ${c.id} ${status} (${durationMs} ms)`)
-  }
-  const summary = summarize(results)
-  const exitCode = exitCodeOf(summary)
+/** What a report says before the run knows more. */
+interface RunFacts {
+  readonly options: RunOptions
+  readonly startedAt: Date
+  readonly mustTotal: number
+  readonly target?: Target
+  readonly pins?: ResolvedPins
+}
+
+function reportOf(facts: RunFacts, results: CaseResult[], exitCode: number, error?: string) {
+  const { options, target } = facts
   const report: RunReport = {
     tool: TOOL,
     mode: 'server',
-    target: { url: target.url, deviceId: target.discovery.device_id },
+    target: {
+      url: options.url,
+      ...(target === undefined ? {} : { deviceId: target.discovery.device_id }),
+    },
     seed: options.seed,
     runs: options.runs,
     level: options.selection.level,
     slow: options.slow,
-    pinSource: options.pins.kind,
-    startedAt,
+    pinSource: facts.pins?.kind ?? options.pins.kind,
+    startedAt: facts.startedAt,
     finishedAt: new Date(),
-    summary,
+    summary: summarize(results, facts.mustTotal),
     exitCode,
     results,
+    ...(error === undefined ? {} : { error }),
+    ...(target?.clockOffsetMs === undefined
+      ? {}
+      : { clockOffsetSeconds: Math.round(target.clockOffsetMs / 100) / 10 }),
   }
-  return { kind: 'done', report, exitCode }
+  return report
+}
+
+function unusable(facts: RunFacts, message: string, results: CaseResult[] = []): RunOutcome {
+  const exitCode = EXIT.unusable
+  return { kind: 'unusable', message, exitCode, report: reportOf(facts, results, exitCode, message) }
+}
+
+/** Runs the harness; resolves to the report, and for exit 2 also to why the run stopped. */
+export async function run(options: RunOptions): Promise<RunOutcome> {
+  const all = options.cases ?? loadCases()
+  const facts0: RunFacts = {
+    options,
+    startedAt: new Date(),
+    mustTotal: all.filter((c) => c.level === 'MUST').length,
+  }
+  const selected = selectCases(all, options.selection)
+  if (selected.length === 0) {
+    const what = options.replay === undefined ? 'the selection' : `--replay ${options.replay.id}`
+    return unusable(facts0, `no case matches ${what}`)
+  }
+  const loaded = await loadTarget(options.url, options.timeoutMs)
+  if (!loaded.ok) return unusable(facts0, loaded.message)
+  const perMinute = loaded.target.discovery.limits['rate_ip_per_minute']
+  const target = perMinute === undefined
+    ? loaded.target
+    : { ...loaded.target, pacer: new RequestPacer(perMinute) }
+  const pins = resolvePins(options.pins, target.discovery.profiles)
+  const facts: RunFacts = { ...facts0, target, pins }
+  if (options.pins.kind === 'test-control' && !target.discovery.profiles.includes('test-control')) {
+    const message =
+      '--test-control: the device does not advertise the test-control profile (spec §12)'
+    return unusable(facts, message)
+  }
+  const results: CaseResult[] = []
+  for (const [i, c] of selected.entries()) {
+    let result: CaseResult
+    try {
+      result = await runCase(c, target, { options, pins })
+    } catch (error) {
+      if (!(error instanceof SetupError)) throw error
+      return unusable(facts, `${c.id}: ${error.message}`, results)
+    }
+    results.push(result)
+    const { status, durationMs } = result
+    options.progress?.(`[${i + 1}/${selected.length}] ${c.id} ${status} (${durationMs} ms)`)
+    if (options.verbose === true) for (const line of traceLines(result)) options.progress?.(line)
+  }
+  const summary = summarize(results, facts.mustTotal)
+  const exitCode = exitCodeOf(summary, options.allowSkips === true)
+  return { kind: 'done', report: reportOf(facts, results, exitCode), exitCode }
+}
+
+/** The report of a command line that could not be parsed: nothing ran (exit 2, spec §14.2). */
+export function usageReport(url: string, message: string): RunReport {
+  const now = new Date()
+  return {
+    tool: TOOL,
+    mode: 'server',
+    target: { url: url === '' ? '(no --url)' : url },
+    seed: 0,
+    runs: 1,
+    level: 'should',
+    slow: false,
+    pinSource: 'auto',
+    startedAt: now,
+    finishedAt: now,
+    summary: summarize([], loadCases().filter((c) => c.level === 'MUST').length),
+    exitCode: EXIT.unusable,
+    results: [],
+    error: message,
+  }
 }

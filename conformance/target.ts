@@ -56,5 +56,8 @@ export async function loadTarget(url: string, timeoutMs: number): Promise<Target
   if (!valid.ok) {
     return { ok: false, message: `the discovery document is invalid (spec §4.2): ${valid.errors}` }
   }
-  return { ok: true, target: { url, discovery: valid.value } }
+  const date = Date.parse(res.headers['date'] ?? '')
+  // An HTTP-date has 1 s resolution (RFC 9110 §5.6.7): the device's time is the middle of it.
+  const clock = Number.isNaN(date) ? {} : { clockOffsetMs: date + 500 - Date.now() }
+  return { ok: true, target: { url, discovery: valid.value, ...clock } }
 }

@@ -3,7 +3,7 @@
  * checks of a case, and abort a case from deep inside a driver with a CaseFailure that the runner
  * turns into a 'fail' verdict (a misbehaving device never crashes the harness).
  */
-import type { Verdict } from './model.ts'
+import type { SkipCause, Verdict } from './model.ts'
 
 export type FailVerdict = Extract<Verdict, { status: 'fail' }>
 export type SkipVerdict = Extract<Verdict, { status: 'skip' }>
@@ -14,8 +14,16 @@ export function fail(message: string, expected: unknown, actual: unknown): FailV
   return { status: 'fail', message, expected, actual }
 }
 
-export function skip(reason: string): SkipVerdict {
-  return { status: 'skip', reason }
+export function skip(reason: string, cause?: SkipCause): SkipVerdict {
+  return { status: 'skip', reason, ...(cause === undefined ? {} : { cause }) }
+}
+
+/**
+ * A problem of the run's setup, not of the device (a PIN command that fails or prints no PIN):
+ * the runner stops the run with exit 2 and says what was wrong (spec §14.2).
+ */
+export class SetupError extends Error {
+  override name = 'SetupError'
 }
 
 /** Thrown by drivers and by `must`; the runner reports its verdict as the case's verdict. */

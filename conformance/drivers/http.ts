@@ -31,6 +31,8 @@ export interface HttpRequest {
   readonly expected?: unknown
   /** Leave the request body out of the report (it carries a secret). */
   readonly redactBody?: boolean
+  /** Extra lines for the wire trace, after the headers (e.g. the signature base signed). */
+  readonly trace?: readonly string[]
 }
 
 export interface HttpResponse {
@@ -156,11 +158,13 @@ async function sendOnce(ctx: HttpContext, req: HttpRequest): Promise<HttpRespons
   const { bytes } = encodeBody(req.body)
   const step = req.step ?? `${req.method} ${req.path}`
   const sent = { method: req.method, path: req.path, body: preview(bytes, req.redactBody === true) }
+  const headers = buildHeaders(req, bytes !== undefined)
+  const trace = requestTrace(req, headers, sent.body)
   let res: HttpResponse
   try {
     const answer = await request(ctx.target.url + req.path, {
       method: req.method as 'GET',
-      headers: buildHeaders(req, bytes !== undefined),
+      headers,
       body: typeof bytes === 'object' ? Buffer.from(bytes) : bytes,
       signal: AbortSignal.timeout(ctx.timeoutMs),
       headersTimeout: ctx.timeoutMs,
@@ -175,12 +179,36 @@ async function sendOnce(ctx: HttpContext, req: HttpRequest): Promise<HttpRespons
     }
   } catch (error) {
     const actual = `no answer: ${(error as Error).message}`
-    ctx.record({ step, sent, expected: req.expected, actual })
+    ctx.record({ step, sent, expected: req.expected, actual, trace: [...trace, `<- ${actual}`] })
     const expected = req.expected ?? 'an HTTP answer'
     throw new CaseFailure(fail(`${step}: the device did not answer`, expected, actual))
   }
-  ctx.record({ step, sent, expected: req.expected, actual: summarize(res) })
+  const answerTrace = responseTrace(res)
+  ctx.record({ step, sent, expected: req.expected, actual: summarize(res), trace: [...trace, ...answerTrace] })
   return res
+}
+
+/** Request line, headers, the driver's extra lines and the body preview (spec §14.2 -v). */
+function requestTrace(req: HttpRequest, headers: Record<string, string>, body: unknown): string[] {
+  return [
+    `-> ${req.method} ${req.path} HTTP/1.1`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    ...(req.trace ?? []),
+    ...(body === undefined ? [] : [`body: ${String(body)}`]),
+  ]
+}
+
+/**
+ * Status, headers and the body of a problem answer; other bodies are left out (a test-control
+ * answer carries a PIN, a ticket answer a ticket).
+ */
+function responseTrace(res: HttpResponse): string[] {
+  const problem = mediaType(res.headers['content-type']) === LABELS.problemContentType
+  return [
+    `<- ${res.status}`,
+    ...Object.entries(res.headers).map(([name, value]) => `${name}: ${value}`),
+    ...(problem ? [`body: ${res.bodyText.slice(0, 2 * PREVIEW_CHARS)}`] : []),
+  ]
 }
 
 /** The media type of a Content-Type value, without parameters, lower case. */

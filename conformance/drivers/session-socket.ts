@@ -30,6 +30,9 @@ export type SocketEvent =
   | { readonly kind: 'close'; readonly close: Closed }
   | { readonly kind: 'timeout' }
 
+/** Bytes of a frame shown in hex in the trace (Noise ciphertext, no secret). */
+const TRACED_BYTES = 16
+
 /** Frames larger than any Noise message are still received, so the harness can judge them. */
 const RECEIVE_LIMIT = 1 << 24
 
@@ -42,10 +45,15 @@ export class SocketObserver {
   #closed: Closed | undefined
   #pings = 0
 
-  constructor(ws: WebSocket) {
+  readonly #record: CaseContext['record'] | undefined
+
+  /** `record` gets every frame and the close as an exchange with its wire trace (-v). */
+  constructor(ws: WebSocket, record?: CaseContext['record']) {
     this.#ws = ws
+    this.#record = record
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.#frames.push({ binary: isBinary, data: new Uint8Array(data) })
+      this.#trace('<-', isBinary, data)
       this.#wake()
     })
     ws.on('ping', () => {
@@ -54,6 +62,9 @@ export class SocketObserver {
     })
     ws.on('close', (code: number, reason: Buffer) => {
       this.#closed = { code, reason: reason.toString('utf8'), afterMs: Date.now() - this.#openedAt }
+      const { afterMs } = this.#closed
+      const step = `ws <- close ${code} ${JSON.stringify(this.#closed.reason)} after ${afterMs} ms`
+      this.#record?.({ step })
       this.#wake()
     })
     // A reset socket also emits 'close' (code 1006), which is what cases judge.
@@ -108,6 +119,7 @@ export class SocketObserver {
   /** Sends one binary frame (bytes) or text frame (string); never throws on a closed socket. */
   send(data: Uint8Array | string): Promise<void> {
     if (this.#ws.readyState !== WebSocket.OPEN) return Promise.resolve()
+    this.#trace('->', typeof data !== 'string', typeof data === 'string' ? Buffer.from(data) : data)
     return new Promise((resolve) => {
       this.#ws.send(data, { binary: typeof data !== 'string' }, () => resolve())
     })
@@ -119,6 +131,18 @@ export class SocketObserver {
 
   terminate(): void {
     this.#ws.terminate()
+  }
+
+  /** One frame as an exchange: direction, type, size, and its first bytes in hex. */
+  #trace(direction: '->' | '<-', binary: boolean, data: Uint8Array): void {
+    if (this.#record === undefined) return
+    const type = binary ? 'binary' : 'text'
+    const first = Buffer.from(data.subarray(0, TRACED_BYTES)).toString('hex')
+    const more = data.byteLength > TRACED_BYTES ? '…' : ''
+    this.#record({
+      step: `ws ${direction} ${type} frame, ${data.byteLength} bytes`,
+      trace: [`first bytes: ${first}${more}`],
+    })
   }
 
   #wake(): void {
@@ -230,7 +254,7 @@ function openSocketOnce(
         resolve({ kind: 'refused', response })
       })
     })
-    const socket = new SocketObserver(ws)
+    const socket = new SocketObserver(ws, (e) => ctx.record(e))
     ws.once('open', () => {
       if (answer({ status: 101 })) resolve({ kind: 'upgraded', socket })
     })

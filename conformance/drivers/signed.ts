@@ -36,6 +36,8 @@ export interface SignedHttpRequest {
   /** The signature parameters used, for cases that reuse them. */
   readonly nonce: string
   readonly created: number
+  /** The RFC 9421 §2.5 signature base that was signed, for the trace (-v). */
+  readonly signatureBase?: string
 }
 
 export interface SignOptions {
@@ -156,7 +158,8 @@ export function prepareSigned(
     headers: { ...digest, ...(bytes.length > 0 ? { 'content-type': JSON_MEDIA_TYPE } : {}) },
   }
   const key = options.key ?? signingKey(client, signAlg)
-  const signature = signSignatureBase(signAlg, key, baseOf(covered, input))
+  const base = baseOf(covered, input)
+  const signature = signSignatureBase(signAlg, key, base)
   const label = LABELS.signatureLabel
   const request: SignedHttpRequest = {
     method: options.method,
@@ -169,6 +172,7 @@ export function prepareSigned(
     ...(body === undefined ? {} : { body }),
     nonce,
     created,
+    signatureBase: new TextDecoder().decode(base),
   }
   return options.mutate ? options.mutate(request) : request
 }
@@ -179,11 +183,14 @@ export function sendSigned(
   request: SignedHttpRequest,
   step?: string,
 ): Promise<HttpResponse> {
-  const { method, path, headers, body } = request
+  const { method, path, headers, body, signatureBase } = request
+  // The base as signed, before any mutation of the case (-v, spec §14.2).
+  const trace = ['signature base:', ...(signatureBase ?? '').split('\n').map((l) => `  ${l}`)]
   return httpRequest(ctx, {
     method,
     path,
     headers,
+    trace,
     ...(body === undefined ? {} : { body }),
     ...(step === undefined ? {} : { step }),
   })

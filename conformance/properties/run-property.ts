@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check'
 import type { CaseContext, Verdict } from '../model.ts'
-import { CaseFailure, fail, PASS } from '../verdicts.ts'
+import { CaseFailure, fail, PASS, SetupError } from '../verdicts.ts'
 
 /**
  * One step of a sequence. `predict` is pure: it returns what the device must do and advances the
@@ -60,6 +60,20 @@ export function explain<Model, Real, Outcome>(
   return steps
 }
 
+/** A progress line at most every PROGRESS_MS: a property case may run for half a minute. */
+const PROGRESS_MS = 5000
+
+function runProgress(ctx: CaseContext): () => void {
+  let run = 0
+  let last = Date.now()
+  return () => {
+    run += 1
+    if (ctx.progress === undefined || Date.now() - last < PROGRESS_MS) return
+    last = Date.now()
+    ctx.progress(`  … run ${run} of ${ctx.runs}`)
+  }
+}
+
 function messageOf(error: unknown): string {
   if (error instanceof CaseFailure) {
     const v = error.verdict
@@ -74,7 +88,9 @@ export async function checkModel<Model extends object, Real, Outcome>(
   property: ModelProperty<Model, Real, Outcome>,
 ): Promise<Verdict> {
   const sequences = fc.array(property.commands, { maxLength: property.maxCommands })
+  const progress = runProgress(ctx)
   const prop = fc.asyncProperty(sequences, async (commands) => {
+    progress()
     const model = property.initialModel()
     const real = await property.setup(model)
     try {
@@ -91,6 +107,8 @@ export async function checkModel<Model extends object, Real, Outcome>(
     ...(replay?.path === undefined ? {} : { path: replay.path, endOnFailure: true }),
   })
   ctx.record({ step: 'property', actual: { runs: details.numRuns, shrinks: details.numShrinks, seed: details.seed } })
+  // A broken PIN command is the run's problem, not a counterexample of the device (§14.2).
+  if (details.errorInstance instanceof SetupError) throw details.errorInstance
   if (!details.failed) return PASS
   if (details.counterexample === null) {
     return fail('the property was interrupted before a verdict', `${ctx.runs} runs`, `${details.numRuns} runs`)

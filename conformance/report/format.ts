@@ -49,3 +49,12 @@ export function compareSections(a: string, b: string): number {
   }
   return 0
 }
+
+/** The command line that reruns one case: same device and PIN source, the case's token. */
+export function replayCommand(url: string, pins: string, token: string): string {
+  const pinOption: Readonly<Record<string, string>> = {
+    command: ' --pin-command <the same command>',
+    'test-control': ' --test-control',
+  }
+  return `pairwire-conformance server --url ${url}${pinOption[pins] ?? ''} --replay ${token}`
+}

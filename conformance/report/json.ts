@@ -18,7 +18,9 @@ function resultJson(r: CaseResult): Record<string, unknown> {
     expected: r.status === 'fail' ? (r.expected ?? null) : undefined,
     actual: r.status === 'fail' ? (r.actual ?? null) : undefined,
     reason: r.reason,
-    exchanges: r.exchanges,
+    cause: r.cause,
+    // The wire trace is kept for failed cases only: it is what explains them (spec §14.2).
+    exchanges: r.status === 'fail' ? r.exchanges : r.exchanges.map(({ trace: _, ...e }) => e),
     replay: r.replay,
     duration_ms: r.durationMs,
   }
@@ -38,8 +40,19 @@ export function reportJson(report: RunReport): unknown {
     started_at: report.startedAt.toISOString(),
     finished_at: report.finishedAt.toISOString(),
     duration_ms: report.finishedAt.getTime() - report.startedAt.getTime(),
-    summary: report.summary,
+    summary: {
+      total: report.summary.total,
+      passed: report.summary.passed,
+      failed: report.summary.failed,
+      skipped: report.summary.skipped,
+      warnings: report.summary.warnings,
+      must_ran: report.summary.mustRan,
+      must_total: report.summary.mustTotal,
+      must_unchecked: report.summary.mustUnchecked,
+    },
     exit_code: report.exitCode,
+    error: report.error,
+    clock_offset_s: report.clockOffsetSeconds,
     results: report.results.map(resultJson),
   })
 }

@@ -4,7 +4,7 @@
  * case (type = its level, so a SHOULD warning is told apart) and <skipped> with the reason.
  */
 import type { CaseResult } from '../model.ts'
-import { compareSections, inline } from './format.ts'
+import { compareSections, inline, replayCommand } from './format.ts'
 import type { RunReport } from './model.ts'
 
 // XML 1.0 §2.2: characters a document may not contain at all, even escaped.
@@ -26,7 +26,7 @@ export function xmlEscape(text: string): string {
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3)
 
-function failureBody(r: CaseResult): string {
+function failureBody(r: CaseResult, report: RunReport): string {
   const lines = [
     `requirement: ${r.requirement} (${r.level})`,
     `expected: ${inline(r.expected)}`,
@@ -34,12 +34,12 @@ function failureBody(r: CaseResult): string {
     ...r.exchanges.map((e) =>
       e.actual === undefined ? e.step : `${e.step} -> ${inline(e.actual)}`,
     ),
-    `replay: --replay ${r.replay}`,
+    `replay: ${replayCommand(report.target.url, report.pinSource, r.replay)}`,
   ]
   return lines.join('\n')
 }
 
-function testcase(r: CaseResult): string {
+function testcase(r: CaseResult, report: RunReport): string {
   const attributes = `classname="${xmlEscape(r.section)}" name="${xmlEscape(r.id)}"`
   const open = `    <testcase ${attributes} time="${seconds(r.durationMs)}">`
   if (r.status === 'pass') return open.replace(/>$/, '/>')
@@ -48,34 +48,48 @@ function testcase(r: CaseResult): string {
     r.status === 'skip'
       ? `      <skipped message="${message}"/>`
       : `      <failure type="${r.level}" message="${message}">` +
-        `${xmlEscape(failureBody(r))}</failure>`
+        `${xmlEscape(failureBody(r, report))}</failure>`
   return `${open}\n${inner}\n    </testcase>`
 }
 
-function testsuite(section: string, results: readonly CaseResult[], timestamp: string): string {
+function testsuite(section: string, results: readonly CaseResult[], report: RunReport): string {
+  const timestamp = report.startedAt.toISOString().replace(/\.\d{3}Z$/, '')
   const failures = results.filter((r) => r.status === 'fail').length
   const skipped = results.filter((r) => r.status === 'skip').length
   const time = seconds(results.reduce((sum, r) => sum + r.durationMs, 0))
   return [
     `  <testsuite name="${xmlEscape(section)}" tests="${results.length}" failures="${failures}" ` +
       `errors="0" skipped="${skipped}" time="${time}" timestamp="${timestamp}">`,
-    ...results.map(testcase),
+    ...results.map((r) => testcase(r, report)),
+    '  </testsuite>',
+  ].join('\n')
+}
+
+/** Exit 2 as an <error>, so that a CI report viewer shows why the run stopped (spec §14.2). */
+function stoppedSuite(report: RunReport): string {
+  const message = xmlEscape(report.error ?? '')
+  return [
+    '  <testsuite name="run" tests="1" failures="0" errors="1" skipped="0" time="0">',
+    '    <testcase classname="run" name="setup" time="0">',
+    `      <error type="exit ${report.exitCode}" message="${message}">${message}</error>`,
+    '    </testcase>',
     '  </testsuite>',
   ].join('\n')
 }
 
 export function renderJunit(report: RunReport): string {
   const sections = [...new Set(report.results.map((r) => r.section))].sort(compareSections)
-  const timestamp = report.startedAt.toISOString().replace(/\.\d{3}Z$/, '')
   const all = report.results
   const time = seconds(report.finishedAt.getTime() - report.startedAt.getTime())
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${xmlEscape(`${report.tool.name} ${report.target.url}`)}" ` +
-      `tests="${all.length}" ` +
-      `failures="${all.filter((r) => r.status === 'fail').length}" errors="0" ` +
+      `tests="${all.length + (report.error === undefined ? 0 : 1)}" ` +
+      `failures="${all.filter((r) => r.status === 'fail').length}" ` +
+      `errors="${report.error === undefined ? 0 : 1}" ` +
       `skipped="${all.filter((r) => r.status === 'skip').length}" time="${time}">`,
-    ...sections.map((s) => testsuite(s, all.filter((r) => r.section === s), timestamp)),
+    ...sections.map((s) => testsuite(s, all.filter((r) => r.section === s), report)),
+    ...(report.error === undefined ? [] : [stoppedSuite(report)]),
     '</testsuites>',
     '',
   ].join('\n')

@@ -66,9 +66,22 @@ function report(results: CaseResult[]): RunReport {
 
 t.test('counts: MUST failures fail, SHOULD failures warn, exit codes of spec §14.2', async (t) => {
   const summary = summarize(RESULTS)
-  t.same(summary, { total: 5, passed: 2, failed: 1, skipped: 1, warnings: 1 })
-  t.equal(summaryLine(summary), '2 passed, 1 failed, 1 skipped, 1 warnings')
-  t.equal(summaryLine(summarize([result('2.3-a', 'pass')])), '1 passed, 0 failed, 0 skipped')
+  t.same(summary, {
+    total: 5, passed: 2, failed: 1, skipped: 1, warnings: 1,
+    mustRan: 3, mustTotal: 4, mustUnchecked: 0,
+  })
+  t.equal(summaryLine(summary), '2 passed, 1 failed, 1 skipped, 1 warnings; 3 of 4 MUST cases ran')
+  t.equal(
+    summaryLine(summarize([result('2.3-a', 'pass')], 120)),
+    '1 passed, 0 failed, 0 skipped; 1 of 120 MUST cases ran',
+  )
+  const unchecked = result('5.3-pin', 'skip', 'MUST', { reason: 'needs a PIN', cause: 'setup' })
+  const withSetupSkip = summarize([result('2.3-a', 'pass'), unchecked])
+  t.equal(withSetupSkip.mustUnchecked, 1)
+  t.equal(exitCodeOf(withSetupSkip), 3, 'a MUST unchecked for want of a PIN source')
+  t.equal(exitCodeOf(withSetupSkip, true), 0, '--allow-skips')
+  t.equal(exitCodeOf(summarize([RESULTS[1]!, unchecked])), 1, 'a MUST failure outranks 3')
+  t.equal(exitCodeOf(summarize([result('2.3-a', 'pass'), RESULTS[3]!])), 0, 'a slow skip: 0')
   t.equal(exitCodeOf(summary), 1)
   t.equal(exitCodeOf(summarize([result('2.3-a', 'pass'), RESULTS[2]!])), 0)
   t.equal(exitCodeOf(summarize([RESULTS[3]!])), 2, 'only skips: nothing ran')
@@ -78,7 +91,7 @@ t.test('counts: MUST failures fail, SHOULD failures warn, exit codes of spec §1
 t.test('terminal: sections in order, failures in detail, the exact last line', async (t) => {
   const text = renderTerminal(report(RESULTS))
   const lines = text.trimEnd().split('\n')
-  t.equal(lines.at(-1), '2 passed, 1 failed, 1 skipped, 1 warnings')
+  t.equal(lines.at(-1), '2 passed, 1 failed, 1 skipped, 1 warnings; 3 of 4 MUST cases ran')
   const headings = lines.filter((l) => l.startsWith('§'))
   t.same(headings, ['§2 Conventions', '§4 Discovery', '§10 Limits and abuse'])
   t.ok(text.indexOf('2.9-warn') < text.indexOf('2.10-fail'), '2.9 before 2.10')

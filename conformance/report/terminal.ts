@@ -5,11 +5,12 @@
  * `N passed, N failed, N skipped` followed by `, N warnings` when there are any.
  */
 import type { CaseResult } from '../model.ts'
-import { compareSections, inline } from './format.ts'
+import { compareSections, inline, replayCommand } from './format.ts'
+import { traceLines } from './trace.ts'
 import { isWarning, summaryLine, type RunReport } from './model.ts'
 
 /** Headings of the top-level sections of spec/ (spec/README.md, Contents). */
-const SECTION_TITLES: Readonly<Record<string, string>> = {
+export const SECTION_TITLES: Readonly<Record<string, string>> = {
   '2': 'Conventions',
   '3': 'Keys and identities',
   '4': 'Discovery',
@@ -30,7 +31,12 @@ function label(result: CaseResult): string {
   return isWarning(result) ? 'WARN' : 'FAIL'
 }
 
-function failureDetails(result: CaseResult, url: string, pins: RunReport['pinSource']): string[] {
+function failureDetails(
+  result: CaseResult,
+  url: string,
+  pins: RunReport['pinSource'],
+  verbose: boolean,
+): string[] {
   const lines = [
     `requirement: ${result.requirement} (${result.level})`,
     `${result.message ?? 'failed'}`,
@@ -39,49 +45,52 @@ function failureDetails(result: CaseResult, url: string, pins: RunReport['pinSou
   ]
   if (result.exchanges.length > 0) {
     lines.push('exchanges:')
-    for (const e of result.exchanges) {
-      const sent = e.sent === undefined ? '' : ` sent ${inline(e.sent)}`
-      const actual = e.actual === undefined ? '' : ` -> ${inline(e.actual)}`
-      lines.push(`  ${e.step}${sent}${actual}`)
-    }
+    lines.push(...traceLines(result, '  ').filter((line) => verbose || !line.startsWith('    | ')))
   }
-  lines.push(`replay: ${replayCommand(url, pins)} --replay ${result.replay}`)
+  lines.push(`replay: ${replayCommand(url, pins, result.replay)}`)
   return lines.map((line) => `        ${line}`)
 }
 
-/** The command line that reruns one case: same device and PIN source, the case's token. */
-function replayCommand(url: string, pins: RunReport['pinSource']): string {
-  const pinOption = {
-    command: ' --pin-command <the same command>',
-    'test-control': ' --test-control',
-    none: '',
-  }[pins]
-  return `pairwire-conformance server --url ${url}${pinOption}`
-}
-
-function caseLines(result: CaseResult, url: string, pins: RunReport['pinSource']): string[] {
+function caseLines(
+  result: CaseResult,
+  url: string,
+  pins: RunReport['pinSource'],
+  verbose: boolean,
+): string[] {
   const head = `  ${label(result)}  ${result.id}  ${result.title}`
   if (result.status === 'skip') return [`${head}: ${result.reason ?? ''}`]
   if (result.status === 'pass') return [head]
-  return [head, ...failureDetails(result, url, pins)]
+  return [head, ...failureDetails(result, url, pins, verbose)]
 }
 
-export function renderTerminal(report: RunReport): string {
+/** The report header's clock line (spec §2.7): how far the device's clock is from ours. */
+export function clockLine(offsetSeconds: number | undefined): string | undefined {
+  if (offsetSeconds === undefined) return undefined
+  const sign = offsetSeconds >= 0 ? '+' : ''
+  return `device clock ${sign}${offsetSeconds} s from the harness clock (from its Date header)`
+}
+
+/** `verbose` (-v) adds each failed exchange's wire trace. */
+export function renderTerminal(report: RunReport, verbose = false): string {
   const top = (r: CaseResult): string => r.section.split('.')[0]!
   const sections = [...new Set(report.results.map(top))].sort(compareSections)
   const lines = [
     `${report.tool.name} ${report.tool.version}: server ${report.target.url} ` +
-      `(${report.target.deviceId}), seed ${report.seed}, pins from ${report.pinSource}`,
+      `(${report.target.deviceId ?? 'no discovery'}), seed ${report.seed}, ` +
+      `pins from ${report.pinSource}`,
   ]
+  const clock = clockLine(report.clockOffsetSeconds)
+  if (clock !== undefined) lines.push(clock)
   for (const section of sections) {
     lines.push('', `§${section} ${SECTION_TITLES[section] ?? ''}`.trimEnd())
     const results = report.results
       .filter((r) => top(r) === section)
       .sort((a, b) => compareSections(a.section, b.section))
     for (const result of results) {
-      lines.push(...caseLines(result, report.target.url, report.pinSource))
+      lines.push(...caseLines(result, report.target.url, report.pinSource, verbose))
     }
   }
+  if (report.error !== undefined) lines.push('', `stopped: ${report.error}`)
   lines.push('', summaryLine(report.summary))
   return lines.join('\n') + '\n'
 }

@@ -23,6 +23,13 @@ const Exchange = Type.Object(
     sent: Type.Optional(Type.Unknown()),
     expected: Type.Optional(Type.Unknown()),
     actual: Type.Optional(Type.Unknown()),
+    trace: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'wire trace, failed cases only: request line, headers, signature base, status, ' +
+          'problem body, frames with sizes, first bytes in hex and close codes',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -42,6 +49,12 @@ const CaseResult = Type.Object(
     expected: Type.Optional(Type.Unknown()),
     actual: Type.Optional(Type.Unknown()),
     reason: Type.Optional(Type.String({ description: 'why the case was skipped' })),
+    cause: Type.Optional(
+      Type.Enum(['setup', 'slow', 'not-supported', 'precondition'], {
+        description:
+          'why a case was skipped; setup: the run had no PIN source or capability (exit 3)',
+      }),
+    ),
     exchanges: Type.Array(Exchange),
     replay: Type.String({ pattern: REPLAY, description: 'the --replay token of this case' }),
     duration_ms: Count,
@@ -57,25 +70,49 @@ export const ConformanceReport = Type.Object(
     ),
     mode: Type.Literal('server'),
     target: Type.Object(
-      { url: Type.String({ minLength: 1 }), device_id: Type.String({ minLength: 1 }) },
-      { additionalProperties: false },
+      {
+        url: Type.String({ minLength: 1 }),
+        device_id: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false, description: 'device_id is absent when discovery failed' },
     ),
     seed: Type.Integer(),
     runs: Int(1),
     level: Type.Enum(['must', 'should']),
     slow: Type.Boolean(),
-    pin_source: Type.Enum(['command', 'test-control', 'none']),
+    pin_source: Type.Enum(['command', 'test-control', 'none', 'auto'], {
+      description: 'auto: the run stopped before discovery chose test-control or none',
+    }),
     started_at: Type.String({ pattern: TIMESTAMP }),
     finished_at: Type.String({ pattern: TIMESTAMP }),
     duration_ms: Count,
     summary: Type.Object(
-      { total: Count, passed: Count, failed: Count, skipped: Count, warnings: Count },
+      {
+        total: Count,
+        passed: Count,
+        failed: Count,
+        skipped: Count,
+        warnings: Count,
+        must_ran: Count,
+        must_total: Count,
+        must_unchecked: Count,
+      },
       {
         additionalProperties: false,
-        description: 'failed counts MUST cases; a failed SHOULD or MAY case is a warning',
+        description:
+          'failed counts MUST cases; a failed SHOULD or MAY case is a warning; must_ran of ' +
+          'must_total MUST cases ran; must_unchecked were skipped for a missing PIN source',
       },
     ),
-    exit_code: Type.Enum([0, 1, 2]),
+    exit_code: Type.Enum([0, 1, 2, 3], {
+      description: '0 passed, 1 a MUST failed, 2 unusable, 3 MUST cases unchecked (spec §14.2)',
+    }),
+    error: Type.Optional(
+      Type.String({ minLength: 1, description: 'exit 2: why the run stopped or could not start' }),
+    ),
+    clock_offset_s: Type.Optional(
+      Type.Number({ description: 'device clock minus harness clock, seconds (Date header)' }),
+    ),
     results: Type.Array(CaseResult),
   },
   {
