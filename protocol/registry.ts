@@ -85,7 +85,7 @@ export const PROBLEMS = {
   signatureInvalid: problem('signature-invalid', 401, 'Signature invalid',
     'The signature does not verify over the signature base.'),
   clockSkew: problem('clock-skew', 401, 'Clock skew',
-    '|now - created| exceeds the advertised skew, or expires has passed.'),
+    '|now - created| exceeds the advertised skew, or expires has passed; the answer may carry device_time.'),
   replayedNonce: problem('replayed-nonce', 401, 'Replayed nonce',
     'The nonce was already used by this key within the replay window.'),
   digestMismatch: problem('digest-mismatch', 400, 'Content digest mismatch',

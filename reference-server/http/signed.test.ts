@@ -50,7 +50,10 @@ t.test('created outside ±skew is 401 clock-skew, on both sides; inside is accep
   const now = device.clock()
   for (const created of [now - 31, now + 31]) {
     const response = await signedFetch(device, client, { path: PATHS.rpc, body: echo(1), created })
-    await expectProblem(t, response, PROBLEMS.clockSkew)
+    const problem = await expectProblem(t, response, PROBLEMS.clockSkew)
+    // Spec §8.7 {#pw-sig-8.7-clock-skew-time}: the device says what time it is.
+    t.equal(problem['device_time'], now, 'device_time is the device clock')
+    t.ok(validateMessage('problem', problem).ok, 'valid against the problem schema')
   }
   for (const created of [now - 30, now + 30]) {
     const response = await signedFetch(device, client, { path: PATHS.rpc, body: echo(1), created })

@@ -117,7 +117,11 @@ async function verify(
   const key = verificationKey(ctx, parsed, client)
   const params = step(() => verifyParsedSignature(parsed, key, ctx.backend))
   const timely = checkSignatureTime(params, ctx.now(), ctx.limits.skew)
-  if (!timely && !ctx.faults.has('skip-skew-check')) throw new HttpProblem(PROBLEMS.clockSkew)
+  if (!timely && !ctx.faults.has('skip-skew-check')) {
+    // Spec §8.7 {#pw-sig-8.7-clock-skew-time}: the device's time lets the client measure its offset.
+    const extras = { device_time: Math.floor(ctx.now()) }
+    throw new HttpProblem(PROBLEMS.clockSkew, { extras })
+  }
   if (!claimFirst) await claimNonce(ctx, parsed)
   return client
 }

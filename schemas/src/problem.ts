@@ -1,12 +1,12 @@
 /**
  * RFC 9457 problem details as Pairwire uses them (spec §2.6): `type`, `title` and `status` are
- * those of one registry entry (§11.1), `detail` is optional, and the only extension member is
- * `attempts_remaining`, present exactly on confirmation-failed (spec §5.8). RFC 9457 `instance`
- * is not used, and Retry-After travels only as the HTTP header (spec §10).
+ * those of one registry entry (§11.1), `detail` is optional, and the only extension members are
+ * `attempts_remaining`, present exactly on confirmation-failed (spec §5.8), and `device_time`,
+ * optional on clock-skew (spec §8.7). RFC 9457 `instance` is not used, and Retry-After travels only as the HTTP header (spec §10).
  */
 import Type from 'typebox'
 import { PROBLEMS, problemType } from '../../protocol/registry.ts'
-import { Int } from './primitives.ts'
+import { Int, UnixTime } from './primitives.ts'
 
 const ENTRIES = Object.values(PROBLEMS)
 
@@ -25,6 +25,13 @@ const ATTEMPTS_ONLY_ON_CONFIRMATION_FAILED = {
   else: { properties: { attempts_remaining: false } },
 }
 
+// spec §8.7 {#pw-sig-8.7-clock-skew-time}: device_time only on clock-skew, and optional there.
+const DEVICE_TIME_ONLY_ON_CLOCK_SKEW = {
+  if: { properties: { type: { const: problemType(PROBLEMS.clockSkew) } } },
+  then: { properties: { device_time: true } },
+  else: { properties: { device_time: false } },
+}
+
 export const Problem = Type.Object(
   {
     type: Type.Enum(ENTRIES.map(problemType)),
@@ -32,10 +39,15 @@ export const Problem = Type.Object(
     status: Int(400, 599),
     detail: Type.Optional(Type.String()),
     attempts_remaining: Type.Optional(Int(0)),
+    device_time: Type.Optional(UnixTime),
   },
   {
     additionalProperties: false,
     description: 'RFC 9457 problem details, application/problem+json (spec §2.6, §11.1)',
-    allOf: [...TITLE_AND_STATUS_OF_TYPE, ATTEMPTS_ONLY_ON_CONFIRMATION_FAILED],
+    allOf: [
+      ...TITLE_AND_STATUS_OF_TYPE,
+      ATTEMPTS_ONLY_ON_CONFIRMATION_FAILED,
+      DEVICE_TIME_ONLY_ON_CLOCK_SKEW,
+    ],
   },
 )

@@ -22,7 +22,10 @@ const ttlOf = (target: Target): number => Math.min(TTL, target.discovery.limits[
 async function clockOffset(ctx: CaseContext): Promise<number> {
   const res = await httpRequest(ctx, { method: 'GET', path: PATHS.discovery, step: 'read Date' })
   const date = Date.parse(res.headers['date'] ?? '')
-  return Number.isNaN(date) ? 0 : date + 500 - Date.now()
+  const offset = Number.isNaN(date) ? 0 : date + 500 - Date.now()
+  // Reported (spec §14.2): a device whose clock is off fails expiry cases for that reason.
+  ctx.record({ step: 'device clock offset (Date field)', actual: { offset_ms: offset } })
+  return offset
 }
 
 async function untilDeviceTime(seconds: number, offsetMs: number): Promise<void> {
@@ -41,7 +44,7 @@ export const expiry: CaseDefinition = {
   async run(ctx) {
     const ttl = ttlOf(ctx.target)
     if (ctx.pins.kind !== 'test-control') {
-      return skip('needs the expires_at of the window: pass --test-control')
+      return skip('needs the expires_at of the window: pass --test-control', 'setup')
     }
     if (ttl < 2 * MARGIN_S) return skip(`max_pin_ttl ${ttl} leaves no time before the expiry`)
     const offset = await clockOffset(ctx)
