@@ -149,3 +149,47 @@ t.test('--replay runs exactly that case with its seed and path', async (t) => {
   t.equal(outcome.kind === 'done' && outcome.report.results.length, 1)
   t.same(seen, [[5, { seed: 5, path: '0:1' }]])
 })
+
+t.test('test-control is used when the device advertises it, unless told not to', async (t) => {
+  let opened = 0
+  const stub = await startStub({
+    discovery: stubDiscovery(['pairing', 'session', 'signed-http', 'test-control']),
+    routes: [
+      (req, res) => {
+        if (req.url !== PATHS.testPin) return false
+        opened += 1
+        const body = JSON.stringify({ v: 1, pin: '314159', expires_at: Math.floor(Date.now() / 1000) + 60 })
+        res.writeHead(200, { 'content-type': 'application/json' }).end(body)
+        return true
+      },
+    ],
+  })
+  t.teardown(stub.close)
+  const pinCase = fake('2.3-pin', 'MUST', async (ctx) => {
+    const { pin } = await ctx.pins.openWindow()
+    return pin === '314159' ? PASS : fail('pin', '314159', pin)
+  }, { needsPin: true })
+  const auto = await run(options(stub.url, [pinCase], { pins: { kind: 'auto' } }))
+  t.equal(auto.exitCode, 0)
+  t.equal(auto.report.pinSource, 'test-control')
+  t.equal(opened, 1, 'the window came from test-control')
+  const off = await run(options(stub.url, [pinCase, passes('2.3-a')], { pins: { kind: 'none' } }))
+  t.equal(off.exitCode, 3, 'a MUST case unchecked: exit 3')
+  t.match(off.report.results[0], { status: 'skip', cause: 'setup' })
+  const allowed = await run(options(stub.url, [pinCase, passes('2.3-a')], { allowSkips: true }))
+  t.equal(allowed.exitCode, 0, '--allow-skips')
+})
+
+t.test('a PIN command that fails stops the run with exit 2 and the results so far', async (t) => {
+  const stub = await startStub()
+  t.teardown(stub.close)
+  const pinCase = fake('2.3-pin', 'MUST', async (ctx) => (await ctx.pins.openWindow(), PASS), {
+    needsPin: true,
+  })
+  const pins = { kind: 'command', command: 'echo no pin here' } as const
+  const outcome = await run(options(stub.url, [passes('2.3-a'), pinCase, passes('2.3-b')], { pins }))
+  t.equal(outcome.exitCode, 2)
+  t.match(outcome.kind === 'unusable' && outcome.message, /2\.3-pin: --pin-command printed no 6-digit PIN/)
+  t.same(outcome.report.results.map((r) => r.id), ['2.3-a'], 'what ran before the stop')
+  t.match(outcome.report, { error: /printed no 6-digit PIN/, summary: { mustTotal: 3 } })
+})

@@ -7,6 +7,8 @@ import { reportJson } from './json.ts'
 import { renderJunit, xmlEscape } from './junit.ts'
 import { exitCodeOf, summarize, summaryLine, type RunReport } from './model.ts'
 import { renderTerminal } from './terminal.ts'
+import { htmlEscape, renderHtml } from './html.ts'
+import { usageReport } from '../runner.ts'
 
 const NASTY = 'a <b> & "c" \'d\'\n\u0001\ud800 e'
 
@@ -37,12 +39,14 @@ const RESULTS: CaseResult[] = [
     message: NASTY,
     expected: { status: 400 },
     actual: { big: 10n, bytes: new Uint8Array([1, 2]) },
-    exchanges: [{ step: 'POST /x', sent: { body: NASTY }, actual: { status: 500 } }],
+    exchanges: [
+      { step: 'POST /x', sent: { body: NASTY }, actual: { status: 500 }, trace: ['-> POST /x', NASTY] },
+    ],
     replay: '2.10-fail@1:0:2',
   }),
   result('2.9-warn', 'fail', 'SHOULD', { message: 'should', expected: 1, actual: 2 }),
   result('10.3-skip', 'skip', 'MUST', { reason: `waits 120 s: pass --slow ${NASTY}` }),
-  result('4.1-pass', 'pass'),
+  result('4.1-pass', 'pass', 'MUST', { exchanges: [{ step: 'GET /', trace: ['-> GET /'] }] }),
 ]
 
 function report(results: CaseResult[]): RunReport {
@@ -164,3 +168,35 @@ function wellFormed(xml: string): string[] {
   if (stack.length > 0) problems.push(`unclosed ${stack.join(', ')}`)
   return problems
 }
+
+t.test('JSON: the wire trace is kept for failed cases only', async (t) => {
+  const doc = reportJson(report(RESULTS)) as { results: { id: string; exchanges: unknown[] }[] }
+  const byId = Object.fromEntries(doc.results.map((r) => [r.id, r.exchanges]))
+  t.match(byId['2.10-fail'], [{ trace: ['-> POST /x', NASTY] }])
+  t.same(byId['4.1-pass'], [{ step: 'GET /' }])
+})
+
+t.test('JUnit: the replay line is a whole command with --url', async (t) => {
+  const xml = renderJunit(report(RESULTS))
+  t.match(xml, /replay: pairwire-conformance server --url http:\/\/127\.0\.0\.1:1 --test-control --replay 2\.10-fail@1:0:2/)
+})
+
+t.test('HTML: self-contained, escaped, each failure with expected, actual and trace', async (t) => {
+  const html = renderHtml(report(RESULTS))
+  t.notMatch(html, /<script|<link|src=/, 'no script and no external resource')
+  t.notOk(html.includes(NASTY), 'the nasty text never appears unescaped')
+  t.ok(html.includes(htmlEscape(NASTY)), 'it appears escaped')
+  t.match(html, /<section class="case fail" id="case-2\.10-fail" data-status="fail">/)
+  t.match(html, /<section class="case warn" id="case-2\.9-warn"/)
+  t.match(html, /<pre class="trace">POST \/x sent/)
+  t.match(html, /<td><a href="#s2">§2 Conventions<\/a><\/td><td>1<\/td><td>1<\/td><td>1<\/td><td>0<\/td>/)
+  t.match(html, /2 passed, 1 failed, 1 skipped, 1 warnings; 3 of 4 MUST cases ran/)
+})
+
+t.test('a usage error still makes a schema-valid report (exit 2, spec §14.2)', async (t) => {
+  const validate = compileValidators(REPORT_SCHEMAS).get('conformance-report')!
+  const doc = JSON.parse(JSON.stringify(reportJson(usageReport('http://x', 'command line: bad'))))
+  t.ok(validate(doc), validate.explain())
+  t.match(doc, { exit_code: 2, error: 'command line: bad', results: [], target: { url: 'http://x' } })
+  t.notOk('device_id' in doc.target, 'no device id without discovery')
+})
