@@ -84,14 +84,16 @@ class ExchangeLog {
 }
 
 /** Why a selected case cannot run against this target with these options, if it cannot. */
-function skipOf(c: CaseDefinition, target: Target, run: CaseRun): SkipVerdict | undefined {
+function skipOf(c: CaseDefinition, target: Target, setup: CaseRun): SkipVerdict | undefined {
   const missing = (c.profiles ?? []).filter((p) => !target.discovery.profiles.includes(p))
   if (missing.length > 0) {
     return skip(`profile ${missing.join(', ')} not advertised by the device`, 'not-supported')
   }
-  if (c.needsPin === true && run.pins.kind === 'none') return skip(NO_PIN_REASON, 'setup')
+  if (c.needsPin === true && setup.pins.kind === 'none') return skip(NO_PIN_REASON, 'setup')
   const wait = c.waitSeconds?.(target) ?? 0
-  if (wait > SLOW_SECONDS && !run.options.slow) return skip(`waits ${wait} s: pass --slow`, 'slow')
+  if (wait > SLOW_SECONDS && !setup.options.slow) {
+    return skip(`waits ${wait} s: pass --slow`, 'slow')
+  }
   return undefined
 }
 
@@ -140,8 +142,8 @@ async function runBounded(c: CaseDefinition, ctx: CaseContext, limitMs: number):
   }
 }
 
-async function runCase(c: CaseDefinition, target: Target, run: CaseRun): Promise<CaseResult> {
-  const { options } = run
+async function runCase(c: CaseDefinition, target: Target, setup: CaseRun): Promise<CaseResult> {
+  const { options } = setup
   const started = Date.now()
   const log = new ExchangeLog()
   const cleanups: (() => void | Promise<void>)[] = []
@@ -150,7 +152,7 @@ async function runCase(c: CaseDefinition, target: Target, run: CaseRun): Promise
   const record = (exchange: Exchange): void => log.add(exchange)
   const ctx: CaseContext = {
     target,
-    pins: pinSource(run.pins, { target, timeoutMs: options.timeoutMs, record }),
+    pins: pinSource(setup.pins, { target, timeoutMs: options.timeoutMs, record }),
     seed: point.seed,
     runs: options.runs,
     ...(replayed === undefined ? {} : { replay: replayed }),
@@ -161,7 +163,7 @@ async function runCase(c: CaseDefinition, target: Target, run: CaseRun): Promise
     defer: (cleanup) => void cleanups.push(cleanup),
     ...(options.progress === undefined ? {} : { progress: options.progress }),
   }
-  const skipped = skipOf(c, target, run)
+  const skipped = skipOf(c, target, setup)
   let verdict: Verdict
   try {
     verdict = skipped ?? (await runBounded(c, ctx, caseTimeoutMs(c, target, options)))
@@ -202,7 +204,12 @@ interface RunFacts {
   readonly pins?: ResolvedPins
 }
 
-function reportOf(facts: RunFacts, results: CaseResult[], exitCode: number, error?: string) {
+function reportOf(
+  facts: RunFacts,
+  results: CaseResult[],
+  exitCode: number,
+  error?: string,
+): RunReport {
   const { options, target } = facts
   const report: RunReport = {
     tool: TOOL,
@@ -222,6 +229,7 @@ function reportOf(facts: RunFacts, results: CaseResult[], exitCode: number, erro
     exitCode,
     results,
     ...(error === undefined ? {} : { error }),
+    // Tenths of a second: the Date field it comes from has 1 s resolution.
     ...(target?.clockOffsetMs === undefined
       ? {}
       : { clockOffsetSeconds: Math.round(target.clockOffsetMs / 100) / 10 }),
@@ -237,7 +245,7 @@ function unusable(facts: RunFacts, message: string, results: CaseResult[] = []):
 /** Runs the harness; resolves to the report, and for exit 2 also to why the run stopped. */
 export async function run(options: RunOptions): Promise<RunOutcome> {
   const all = options.cases ?? loadCases()
-  const facts0: RunFacts = {
+  const before: RunFacts = {
     options,
     startedAt: new Date(),
     mustTotal: all.filter((c) => c.level === 'MUST').length,
@@ -245,16 +253,16 @@ export async function run(options: RunOptions): Promise<RunOutcome> {
   const selected = selectCases(all, options.selection)
   if (selected.length === 0) {
     const what = options.replay === undefined ? 'the selection' : `--replay ${options.replay.id}`
-    return unusable(facts0, `no case matches ${what}`)
+    return unusable(before, `no case matches ${what}`)
   }
   const loaded = await loadTarget(options.url, options.timeoutMs)
-  if (!loaded.ok) return unusable(facts0, loaded.message)
+  if (!loaded.ok) return unusable(before, loaded.message)
   const perMinute = loaded.target.discovery.limits['rate_ip_per_minute']
   const target = perMinute === undefined
     ? loaded.target
     : { ...loaded.target, pacer: new RequestPacer(perMinute) }
   const pins = resolvePins(options.pins, target.discovery.profiles)
-  const facts: RunFacts = { ...facts0, target, pins }
+  const facts: RunFacts = { ...before, target, pins }
   if (options.pins.kind === 'test-control' && !target.discovery.profiles.includes('test-control')) {
     const message =
       '--test-control: the device does not advertise the test-control profile (spec §12)'
