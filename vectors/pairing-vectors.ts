@@ -7,7 +7,7 @@
 import { nobleBackend } from '../protocol/crypto/index.ts'
 import { hexDecode, hexEncode } from '../protocol/encoding.ts'
 import { clientIdOf, deviceIdOf } from '../protocol/ids.ts'
-import { LABELS, PROBLEMS } from '../protocol/registry.ts'
+import { LABELS, PROBLEMS, SIZES } from '../protocol/registry.ts'
 import {
   computeShare,
   confirmationMac,
@@ -236,14 +236,23 @@ function shareGroupParams() {
 
 function invalidShareGroup(): Draft<'InvalidShareTest'> {
   const f = pairingFields(SPEC_EXAMPLE)
+  // Spec §5.7 step 2: invalid-share judges 65 bytes; any other decoded length fails the schema
+  // of step 1 and gets malformed-request (§2.5, pw-pair-5.7-share-length).
   const refused = (c: ShareCase) => ({
-    comment: c.comment, flags: [c.flag], result: 'invalid' as const, pA: hex(c.share),
-    request: 'pair/start' as const, ...problemFields(PROBLEMS.invalidShare),
+    comment: c.comment, flags: [c.flag], result: 'invalid' as const,
+    ...(c.share.length === SIZES.p256UncompressedPoint ? {} : { requirements: [REQ.shareLength] }),
+    wire: ['device' as const],
+    pA: hex(c.share),
+    request: 'pair/start' as const,
+    ...problemFields(c.share.length === SIZES.p256UncompressedPoint ? PROBLEMS.invalidShare : PROBLEMS.malformedRequest),
   })
   const identity = identityShare('A', passwordScalar(f.pin).w)
   return {
     type: 'InvalidShareTest',
     requirements: [REQ.invalidShare],
+    wireNotes: 'The pair/start tests are replayed against a device as they are (wire: device): the ' +
+      'share is judged before the window (spec §5.7 step 2), so no PIN is needed. The pair/finish ' +
+      "test is not: pA = w·M needs the device's own PIN; case 5.7-identity-k-no-oracle builds it.",
     ...shareGroupParams(),
     y: f.y,
     tests: [

@@ -20,7 +20,7 @@ type Group = SessionVectorFile['testGroups'][number]
 type Script = Group['tests'][number]
 type Step = Script['steps'][number]
 
-const EXPECTED_TESTS = 34
+const EXPECTED_TESTS = 35
 // Spec §7.5: message 1 and 2 are at least e and a tag; a transport message at least a tag.
 const MIN_HANDSHAKE = SIZES.x25519Key + SIZES.aeadTag
 const MIN_TRANSPORT = SIZES.aeadTag
