@@ -139,12 +139,12 @@ function framingScripts(p: SessionParties): ScriptTest[] {
       deliver('frame of exactly max_frame bytes', C2D, big.clientFrame(atLimit), atLimit),
       close('frame of max_frame + 1 bytes', C2D, big.clientFrame(atLimit + ' '),
         CLOSES.frameTooLarge)),
-    // Spec §7.5 pw-sess-7.5-check-order: the frame type is judged before the length.
+    // Spec §7.5 pw-sess-7.5-check-order: the length is judged before the frame type.
     afterHandshake(bigText,
-      meta('device max_frame 1024: a text frame of 1025 bytes is a text frame first', 'TextFrame',
-        [REQ.binaryOnly, REQ.checkOrder]),
+      meta('device max_frame 1024: a text frame of 1025 bytes is oversize first', 'OversizeFrame',
+        [REQ.oversize, REQ.checkOrder]),
       close('text frame of max_frame + 1 bytes', C2D, utf8Encode(atLimit + ' ' + ' '.repeat(TAG)),
-        malformed, { text: true })),
+        CLOSES.frameTooLarge, { text: true })),
     afterHandshake(bigD,
       meta('client max_frame 1024: the device sends 1025 bytes', 'OversizeFrame',
         [REQ.clientCodes]),

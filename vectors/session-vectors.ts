@@ -27,7 +27,7 @@ const HEADER = [
   'it and hand over plaintext: the handshake payload for messages 1 and 2, else the JSON-RPC',
   'text), "close" (send a Close frame with close_code and close_reason and deliver nothing of it),',
   'or "discard" (the receiver has closed: the frame is never processed).',
-  `Receiver order of checks: closed -> discard; text -> ${CLOSES.malformedFrame.code}; longer than its max_frame -> ${CLOSES.frameTooLarge.code};`,
+  `Receiver order of checks (spec §7.5): closed -> discard; longer than its max_frame -> ${CLOSES.frameTooLarge.code}; text -> ${CLOSES.malformedFrame.code};`,
   `shorter than 48 bytes (handshake) or 16 bytes (transport) -> ${CLOSES.malformedFrame.code}; Noise failure -> ${CLOSES.handshakeFailed.code}`,
   `(handshake) or ${CLOSES.frameAuthFailed.code} (transport); message 1 payload v an integer other than 1 -> ${CLOSES.unsupportedVersion.code}; other`,
   `invalid payload -> ${CLOSES.handshakeFailed.code}; the device writing message 2 with an all-zero DH(e, re) -> ${CLOSES.handshakeFailed.code}.`,

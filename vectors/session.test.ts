@@ -73,8 +73,9 @@ class Receiver {
   }
 
   #process(kind: 'binary' | 'text', frame: Uint8Array): string {
-    if (kind === 'text') throw new Closed(CLOSES.malformedFrame)
+    // Spec §7.5 pw-sess-7.5-check-order: the length first, then the frame type.
     if (frame.length > this.#maxFrame) throw new Closed(CLOSES.frameTooLarge)
+    if (kind === 'text') throw new Closed(CLOSES.malformedFrame)
     const handshake = this.#handshake
     if (handshake === null) {
       if (frame.length < MIN_TRANSPORT) throw new Closed(CLOSES.malformedFrame)
