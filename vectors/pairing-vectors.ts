@@ -288,6 +288,20 @@ function invalidPeerShareGroup(): Draft<'InvalidPeerShareTest'> {
   }
 }
 
+/** Why a group is not replayed on the wire against a device (spec §14.1). */
+const NOT_ON_THE_WIRE: Record<string, string> = {
+  PasswordScalarTest: 'Not replayed on the wire: w never crosses it; a device is judged by pairing.',
+  PinRuleTest: 'Not replayed on the wire: a device draws its PINs; case 5.2-no-trivial-pin checks the PINs it shows.',
+  PairingTest: "Not replayed on the wire: the device draws its own y and PIN; cases 5.5-pairing-succeeds and 5.6-pairing-key pair with the device's PIN.",
+  ConfirmationTest: "Not replayed on the wire: cA depends on this file's PIN and y, not the device's; cases 5.4-failure-budget and 5.8-cb-after-ca send wrong and right confirmations.",
+  InvalidPeerShareTest: 'Not replayed against a device: a client receives pB; for the client mode, where the harness plays the device.',
+}
+
+function withWireNotes<G extends { type: string; wireNotes?: string }>(group: G): G {
+  const note = NOT_ON_THE_WIRE[group.type]
+  return group.wireNotes !== undefined || note === undefined ? group : { ...group, wireNotes: note }
+}
+
 export function pairingVectors(): PairingVectorFile {
   return finishVectorFile<PairingVectorFile>({
     name: 'pairing-vectors',
@@ -302,6 +316,6 @@ export function pairingVectors(): PairingVectorFile {
       confirmationGroup(),
       invalidShareGroup(),
       invalidPeerShareGroup(),
-    ],
+    ].map(withWireNotes),
   })
 }
