@@ -65,7 +65,7 @@ export const PROBLEMS = {
   unsupportedVersion: problem('unsupported-version', 400, 'Unsupported version',
     'The message carries a `v` the device does not support.'),
   invalidShare: problem('invalid-share', 400, 'Invalid SPAKE2 share',
-    'pA is not a 65-byte uncompressed SEC1 P-256 point on the curve, or is the identity.'),
+    'The 65 bytes of pA are not an uncompressed SEC1 P-256 point on the curve, or are the identity (another length is malformed-request).'),
   unknownPairing: problem('unknown-pairing', 404, 'Unknown pairing',
     'pairing_id is unknown, already used or expired (indistinguishable on purpose).'),
   pairingWindowClosed: problem('pairing-window-closed', 403, 'No pairing window',

@@ -170,7 +170,7 @@ export async function createDevice(options: DeviceOptions): Promise<Device> {
   const { ctx, release } = await createContext(options, stateDir)
   const deps = createHttpDeps(ctx)
   const listener = createRequestListener(deps)
-  const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS }, listener)
+  const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, requireHostHeader: false }, listener)
   // Spec §2.6: no bare 400/431/408 for unparsable requests, no bare 417 for an unknown
   // expectation, which RFC 9110 §10.1.1 lets a server ignore.
   server.on('clientError', createClientErrorListener(deps))

@@ -72,7 +72,7 @@ export const PAIRING_NOTES: Record<string, Note> = {
   WrongLength: {
     bugType: 'MODIFIED_PARAMETER',
     description:
-      'A share that is not 65 bytes; catches parsers that read past or accept short input.',
+      'A share that is not 65 bytes: malformed-request at the schema (spec §5.7 step 1), not invalid-share; catches parsers that read past or accept short input.',
   },
   CompressedPoint: {
     bugType: 'MODIFIED_PARAMETER',

@@ -7,7 +7,7 @@
 import { nobleBackend } from '../protocol/crypto/index.ts'
 import { hexDecode, hexEncode } from '../protocol/encoding.ts'
 import { clientIdOf, deviceIdOf } from '../protocol/ids.ts'
-import { LABELS, PROBLEMS } from '../protocol/registry.ts'
+import { LABELS, PROBLEMS, SIZES } from '../protocol/registry.ts'
 import {
   computeShare,
   confirmationMac,
@@ -236,14 +236,23 @@ function shareGroupParams() {
 
 function invalidShareGroup(): Draft<'InvalidShareTest'> {
   const f = pairingFields(SPEC_EXAMPLE)
+  // Spec §5.7 step 2: invalid-share judges 65 bytes; any other decoded length fails the schema
+  // of step 1 and gets malformed-request (§2.5, pw-pair-5.7-share-length).
   const refused = (c: ShareCase) => ({
-    comment: c.comment, flags: [c.flag], result: 'invalid' as const, pA: hex(c.share),
-    request: 'pair/start' as const, ...problemFields(PROBLEMS.invalidShare),
+    comment: c.comment, flags: [c.flag], result: 'invalid' as const,
+    ...(c.share.length === SIZES.p256UncompressedPoint ? {} : { requirements: [REQ.shareLength] }),
+    wire: ['device' as const],
+    pA: hex(c.share),
+    request: 'pair/start' as const,
+    ...problemFields(c.share.length === SIZES.p256UncompressedPoint ? PROBLEMS.invalidShare : PROBLEMS.malformedRequest),
   })
   const identity = identityShare('A', passwordScalar(f.pin).w)
   return {
     type: 'InvalidShareTest',
     requirements: [REQ.invalidShare],
+    wireNotes: 'The pair/start tests are replayed against a device as they are (wire: device): the ' +
+      'share is judged before the window (spec §5.7 step 2), so no PIN is needed. The pair/finish ' +
+      "test is not: pA = w·M needs the device's own PIN; case 5.7-identity-k-no-oracle builds it.",
     ...shareGroupParams(),
     y: f.y,
     tests: [
@@ -279,6 +288,20 @@ function invalidPeerShareGroup(): Draft<'InvalidPeerShareTest'> {
   }
 }
 
+/** Why a group is not replayed on the wire against a device (spec §14.1). */
+const NOT_ON_THE_WIRE: Record<string, string> = {
+  PasswordScalarTest: 'Not replayed on the wire: w never crosses it; a device is judged by pairing.',
+  PinRuleTest: 'Not replayed on the wire: a device draws its PINs; case 5.2-no-trivial-pin checks the PINs it shows.',
+  PairingTest: "Not replayed on the wire: the device draws its own y and PIN; cases 5.5-pairing-succeeds and 5.6-pairing-key pair with the device's PIN.",
+  ConfirmationTest: "Not replayed on the wire: cA depends on this file's PIN and y, not the device's; cases 5.4-failure-budget and 5.8-cb-after-ca send wrong and right confirmations.",
+  InvalidPeerShareTest: 'Not replayed against a device: a client receives pB; for the client mode, where the harness plays the device.',
+}
+
+function withWireNotes<G extends { type: string; wireNotes?: string }>(group: G): G {
+  const note = NOT_ON_THE_WIRE[group.type]
+  return group.wireNotes !== undefined || note === undefined ? group : { ...group, wireNotes: note }
+}
+
 export function pairingVectors(): PairingVectorFile {
   return finishVectorFile<PairingVectorFile>({
     name: 'pairing-vectors',
@@ -293,6 +316,6 @@ export function pairingVectors(): PairingVectorFile {
       confirmationGroup(),
       invalidShareGroup(),
       invalidPeerShareGroup(),
-    ],
+    ].map(withWireNotes),
   })
 }

@@ -9,7 +9,7 @@ import { availableBackends, type CryptoBackend } from '../protocol/crypto/index.
 import { hexDecode, hexEncode } from '../protocol/encoding.ts'
 import { isProtocolError } from '../protocol/errors.ts'
 import { clientIdOf, deviceIdOf } from '../protocol/ids.ts'
-import { PROBLEMS, problemType } from '../protocol/registry.ts'
+import { PROBLEMS, problemType, SIZES } from '../protocol/registry.ts'
 import {
   computeShare, confirmationMac, confirmDevicePairing, decodeShare, derivePairingKey,
   finishClientPairing, isTrivialPin, keySchedule, PAIRING_AAD, passwordScalar,
@@ -137,7 +137,10 @@ function invalidShareTest(t: Test, g: GroupOf<'InvalidShareTest'>, backend: Cryp
       case 'pair/start':
         throwsCode(t, 'invalid-share', () => decodeShare(pA), `tcId ${v.tcId} decode`)
         throwsCode(t, 'invalid-share', respond, `tcId ${v.tcId} respond`)
-        t.same([v.problem, v.status], [problemType(PROBLEMS.invalidShare), 400])
+        // Spec §5.7: 65 bytes are judged as a point; another length fails the schema first.
+        t.same([v.problem, v.status], pA.length === SIZES.p256UncompressedPoint
+          ? [problemType(PROBLEMS.invalidShare), 400]
+          : [problemType(PROBLEMS.malformedRequest), 400], `tcId ${v.tcId} answer`)
         break
       case 'pair/finish':
         // A valid point whose K is the identity: the core refuses K, and the device must then

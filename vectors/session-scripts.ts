@@ -120,6 +120,7 @@ function framingScripts(p: SessionParties): ScriptTest[] {
   const text = new ScriptedSession(p, 'text frame')
   const big = new ScriptedSession(p, 'oversize frame', { deviceMaxFrame: SMALL_MAX_FRAME })
   const bigD = new ScriptedSession(p, 'oversize device frame', { clientMaxFrame: SMALL_MAX_FRAME })
+  const bigText = new ScriptedSession(p, 'oversize text frame', { deviceMaxFrame: SMALL_MAX_FRAME })
   const atLimit = echoOfFrameSize(SMALL_MAX_FRAME)
   const malformed = CLOSES.malformedFrame
   return [
@@ -138,6 +139,12 @@ function framingScripts(p: SessionParties): ScriptTest[] {
       deliver('frame of exactly max_frame bytes', C2D, big.clientFrame(atLimit), atLimit),
       close('frame of max_frame + 1 bytes', C2D, big.clientFrame(atLimit + ' '),
         CLOSES.frameTooLarge)),
+    // Spec §7.5 pw-sess-7.5-check-order: the length is judged before the frame type.
+    afterHandshake(bigText,
+      meta('device max_frame 1024: a text frame of 1025 bytes is oversize first', 'OversizeFrame',
+        [REQ.oversize, REQ.checkOrder]),
+      close('text frame of max_frame + 1 bytes', C2D, utf8Encode(atLimit + ' ' + ' '.repeat(TAG)),
+        CLOSES.frameTooLarge, { text: true })),
     afterHandshake(bigD,
       meta('client max_frame 1024: the device sends 1025 bytes', 'OversizeFrame',
         [REQ.clientCodes]),

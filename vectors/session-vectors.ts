@@ -5,7 +5,7 @@
  */
 import { hexEncode } from '../protocol/encoding.ts'
 import { sessionPrologue } from '../protocol/noise/index.ts'
-import { CLOSES } from '../protocol/registry.ts'
+import { CLOSES, LIMIT_DEFAULTS, SIZES } from '../protocol/registry.ts'
 import { SESSION_ALGORITHM, type SessionVectorFile } from '../schemas/src/vectors.ts'
 import { PAIRINGS, pairingFields, pairingKeyOf, type PairingInput } from './pairing-vectors.ts'
 import { REQ } from './requirements.ts'
@@ -27,7 +27,7 @@ const HEADER = [
   'it and hand over plaintext: the handshake payload for messages 1 and 2, else the JSON-RPC',
   'text), "close" (send a Close frame with close_code and close_reason and deliver nothing of it),',
   'or "discard" (the receiver has closed: the frame is never processed).',
-  `Receiver order of checks: closed -> discard; text -> ${CLOSES.malformedFrame.code}; longer than its max_frame -> ${CLOSES.frameTooLarge.code};`,
+  `Receiver order of checks (spec §7.5): closed -> discard; longer than its max_frame -> ${CLOSES.frameTooLarge.code}; text -> ${CLOSES.malformedFrame.code};`,
   `shorter than 48 bytes (handshake) or 16 bytes (transport) -> ${CLOSES.malformedFrame.code}; Noise failure -> ${CLOSES.handshakeFailed.code}`,
   `(handshake) or ${CLOSES.frameAuthFailed.code} (transport); message 1 payload v an integer other than 1 -> ${CLOSES.unsupportedVersion.code}; other`,
   `invalid payload -> ${CLOSES.handshakeFailed.code}; the device writing message 2 with an all-zero DH(e, re) -> ${CLOSES.handshakeFailed.code}.`,
@@ -95,15 +95,46 @@ export function sessionParties(label: string, pairing: PairingInput): SessionPar
   }
 }
 
+type Test = Draft['tests'][number]
+
+// Spec §7.5 pw-sess-7.5-short-frame: the shortest message 1 (e and a tag) and transport message.
+const SHORTEST_MESSAGE_1 = SIZES.x25519Key + SIZES.aeadTag
+const SHORTEST_TRANSPORT = SIZES.aeadTag
+
+/**
+ * A script a harness can replay against any device: after at most message 1 (which the harness
+ * makes itself with the device's pairing key), the device's first close answers a frame it must
+ * refuse with no key (a text message or a frame too short for the message expected), at the
+ * default max_frame. Such a frame means the same whatever the keys of the session.
+ */
+function replayableOnDevice(test: Test): boolean {
+  if (test.device_max_frame !== LIMIT_DEFAULTS.max_frame) return false
+  const toDevice = test.steps.filter((s) => s.direction === 'client-to-device')
+  const closing = toDevice.findIndex((s) => s.outcome === 'close')
+  if (closing < 0 || closing > 1 || (closing === 1 && toDevice[0]!.outcome !== 'deliver')) return false
+  const step = toDevice[closing]!
+  const shortest = closing === 0 ? SHORTEST_MESSAGE_1 : SHORTEST_TRANSPORT
+  return step.kind === 'text' || step.frame.length / 2 < shortest
+}
+
+const WIRE_NOTES = 'Tests with wire: device are replayed against a device: the harness makes message 1 ' +
+  'with its own pairing key and client_payload, then sends the closing frame as it is, a text ' +
+  'message or a frame too short for the message expected, which any device refuses with no key. ' +
+  'The other scripts are not replayed: their frames are sealed with this file\'s psk and ' +
+  'ephemerals, which no live device shares (its ephemeral is fresh, spec §13.3), or need a ' +
+  'max_frame other than the default; cases 7.5-frame-sequences, 7.4-handshake-failed and ' +
+  '7.5-oversize re-create them with the keys of a live session.'
+
 function group(p: SessionParties, tests: Draft['tests']): Draft {
   return {
     type: 'SessionScriptTest',
     requirements: [REQ.noiseProfile, REQ.closeReason],
+    wireNotes: WIRE_NOTES,
     client_id: p.clientId,
     device_id: p.deviceId,
     prologue: hexEncode(p.prologue),
     psk: hexEncode(p.psk),
-    tests,
+    tests: tests.map((t) => (replayableOnDevice(t) ? { ...t, wire: ['device' as const] } : t)),
   }
 }
 

@@ -20,7 +20,7 @@ type Group = SessionVectorFile['testGroups'][number]
 type Script = Group['tests'][number]
 type Step = Script['steps'][number]
 
-const EXPECTED_TESTS = 34
+const EXPECTED_TESTS = 35
 // Spec §7.5: message 1 and 2 are at least e and a tag; a transport message at least a tag.
 const MIN_HANDSHAKE = SIZES.x25519Key + SIZES.aeadTag
 const MIN_TRANSPORT = SIZES.aeadTag
@@ -73,8 +73,9 @@ class Receiver {
   }
 
   #process(kind: 'binary' | 'text', frame: Uint8Array): string {
-    if (kind === 'text') throw new Closed(CLOSES.malformedFrame)
+    // Spec §7.5 pw-sess-7.5-check-order: the length first, then the frame type.
     if (frame.length > this.#maxFrame) throw new Closed(CLOSES.frameTooLarge)
+    if (kind === 'text') throw new Closed(CLOSES.malformedFrame)
     const handshake = this.#handshake
     if (handshake === null) {
       if (frame.length < MIN_TRANSPORT) throw new Closed(CLOSES.malformedFrame)

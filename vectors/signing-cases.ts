@@ -160,6 +160,18 @@ export function missingAndKeyCases(c: SigningContext): CaseSpec[] {
     { comment: 'pw in Signature-Input only', flags: ['NoPwLabel'],
       mutate: replaceInHeader('Signature', 'pw=', 'sig1='), requirements: [REQ.malformedSignature],
       expect: missing },
+    // Spec §8.7 step 2 (pw-sig-8.7-other-labels): the whole field must parse; a member of the
+    // wrong shape under another label is malformed, judged before "no pw member".
+    { comment: 'another label in Signature-Input is a Byte Sequence', flags: ['OtherLabelMalformed'],
+      mutate: prependMember(SI, 'sig1=:AAAA:'), requirements: [REQ.otherLabels],
+      expect: P.malformedSignature },
+    { comment: 'another label in Signature is an Inner List', flags: ['OtherLabelMalformed'],
+      mutate: prependMember('Signature', 'sig1=("@method")'), requirements: [REQ.otherLabels],
+      expect: P.malformedSignature },
+    { comment: 'no pw member, and another label of the wrong shape', flags: ['OtherLabelMalformed'],
+      mutate: then(replaceInHeader(SI, 'pw=', 'sig1='), replaceInHeader('Signature', 'pw=', 'sig1='),
+        prependMember(SI, 'sig2=:AAAA:')),
+      requirements: [REQ.otherLabels], expect: P.malformedSignature },
     ...['rsa-pss-sha512', 'ED25519', 'ecdsa-p256-sha256'].map((alg): CaseSpec => ({
       comment: `alg "${alg}"`, flags: ['UnsupportedAlgorithm'], params: { alg },
       expect: P.unsupportedAlgorithm,

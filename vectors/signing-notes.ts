@@ -67,6 +67,10 @@ export const SIGNING_NOTES: Record<string, Note> = {
   ),
   SignatureMissing: note('MISSING_STEP', 'Signature-Input or Signature absent.'),
   NoPwLabel: note('MISSING_STEP', 'Signature fields without the "pw" label.'),
+  OtherLabelMalformed: note(
+    'WRONG_ORDER',
+    'A member under another label of the wrong shape: malformed-signature, judged before a missing "pw" (spec §8.7 step 2).',
+  ),
   UnsupportedAlgorithm: note(
     'MODIFIED_PARAMETER',
     'An alg outside ed25519 and hmac-sha256 (exact).',

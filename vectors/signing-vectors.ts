@@ -7,7 +7,7 @@ import { nobleBackend } from '../protocol/crypto/index.ts'
 import { hexEncode } from '../protocol/encoding.ts'
 import { requestHmacKey } from '../protocol/httpsig/index.ts'
 import { clientIdOf } from '../protocol/ids.ts'
-import { LIMIT_DEFAULTS, PATHS, PROBLEMS } from '../protocol/registry.ts'
+import { LIMIT_DEFAULTS, PATHS, PROBLEMS, problemType } from '../protocol/registry.ts'
 import { SIGNING_ALGORITHM, type SigningVectorFile } from '../schemas/src/vectors.ts'
 import { PAIRINGS, pairingKeyOf, type PairingInput } from './pairing-vectors.ts'
 import { REQ } from './requirements.ts'
@@ -93,6 +93,28 @@ function withRequirements(spec: CaseSpec): CaseSpec {
   return all.length === 0 ? spec : { ...spec, requirements: all }
 }
 
+/**
+ * Verdicts a device reaches with no key and no clock (spec §8.7 steps 1-6), and unknown-key for a
+ * keyid the device never registered: the same on any device, so a harness replays these tests as
+ * they are. Every other verdict depends on this file's clients, clock and replay store.
+ */
+const KEYLESS = new Set([PROBLEMS.signatureMissing, PROBLEMS.malformedSignature,
+  PROBLEMS.missingComponent, PROBLEMS.unsupportedAlgorithm, PROBLEMS.digestMismatch,
+  PROBLEMS.unknownKey].map(problemType))
+
+const WIRE_NOTES = 'Tests with wire: device are replayed against a device as they are (its own ' +
+  'Host, the vector path, headers and body): their verdict needs no key and no clock (spec §8.7 ' +
+  'steps 1-6) or names a keyid no device registered (unknown-key). The others are not replayed: ' +
+  "their signatures cover this file's @target-uri and keys, and their verdicts depend on this " +
+  "file's now and replay store; cases 8.7-signature-invalid, 8.7-clock-skew, 8.7-replayed-nonce " +
+  'and 8.2-any-parameter-order re-create them with a paired client and the clock of the device.'
+
+function onTheWire<T extends { result: string; problem?: string }>(test: T): T {
+  return test.problem !== undefined && KEYLESS.has(test.problem)
+    ? { ...test, wire: ['device' as const] }
+    : test
+}
+
 function group(alg: Alg, cases: CaseSpec[], parties: ReturnType<typeof context>): Draft {
   const { ctx, main, other } = parties
   const registered = [main, other].map((c) => ({
@@ -111,9 +133,9 @@ function group(alg: Alg, cases: CaseSpec[], parties: ReturnType<typeof context>)
       hmac_key: hexEncode(main.hmacKey),
     },
     clients: registered,
-    tests: cases.map((spec) =>
-      signingTest(withRequirements(spec), ctx.signer, `${alg} ${spec.comment}`),
-    ),
+    wireNotes: WIRE_NOTES,
+    tests: cases.map((spec) => onTheWire(
+      signingTest(withRequirements(spec), ctx.signer, `${alg} ${spec.comment}`))),
   }
 }
 

@@ -14,6 +14,7 @@ import { cases as sessions } from './sessions/index.ts'
 import { cases as signedHttp } from './signed-http/index.ts'
 import { cases as testControl } from './test-control/index.ts'
 import { cases as tickets } from './tickets/index.ts'
+import { cases as vectors } from './vectors/index.ts'
 
 export const cases: readonly CaseDefinition[] = [
   ...conventions,
@@ -27,4 +28,5 @@ export const cases: readonly CaseDefinition[] = [
   ...limits,
   ...testControl,
   ...security,
+  ...vectors,
 ]

@@ -75,6 +75,8 @@ function logRequest(deps: HttpDeps, ex: Exchange, startedMs: number): void {
   })
 }
 
+const isHttp11 = (req: IncomingMessage): boolean => req.httpVersionMajor === 1 && req.httpVersionMinor >= 1
+
 export function createRequestListener(deps: HttpDeps): RequestListener {
   const router = createRouter(deps)
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -86,6 +88,9 @@ export function createRequestListener(deps: HttpDeps): RequestListener {
       if (decision?.allowed === false) {
         throw new HttpProblem(PROBLEMS.rateLimited, { retryAfter: decision.retryAfter })
       }
+      // Spec §2.9 pw-conv-2.9-host-required, RFC 9112 §3.2: node's own bare 400 is switched off
+      // (requireHostHeader: false in device.ts) so that the answer is a registered problem.
+      if (isHttp11(req) && req.headers.host === undefined) throw new HttpProblem(PROBLEMS.malformedRequest)
       await router.resolve(req)(ex)
     }
     handle()

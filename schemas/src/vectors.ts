@@ -51,6 +51,15 @@ const Note = Type.Object(
   { additionalProperties: false },
 )
 
+/**
+ * Where a harness replays a test on the wire (spec §14, DESIGN §5): `device` = against a device
+ * (server mode: the device receives what the test describes); `client` is kept for the client
+ * mode, where the harness plays the device. Absent: not replayed; the group's wireNotes say why.
+ */
+export const WIRE_SIDES = ['device', 'client'] as const
+const Wire = Type.Optional(Type.Array(Type.Enum([...WIRE_SIDES]), { minItems: 1, uniqueItems: true }))
+const WireNotes = Type.Optional(Type.String({ minLength: 1 }))
+
 /** A test: tcId, comment, flags, result and (optionally) requirements, then its own fields. */
 function test<P extends TProperties, R extends 'valid' | 'invalid'>(result: R, fields: P) {
   return Type.Object(
@@ -60,6 +69,7 @@ function test<P extends TProperties, R extends 'valid' | 'invalid'>(result: R, f
       flags: Type.Array(FLAG),
       result: Type.Literal(result),
       requirements: Requirements,
+      wire: Wire,
       ...fields,
     },
     { additionalProperties: false },
@@ -76,6 +86,7 @@ function group<K extends string, P extends TProperties, T extends TSchema>(
     {
       type: Type.Literal(type),
       requirements: Requirements,
+      wireNotes: WireNotes,
       ...params,
       tests: Type.Array(tests, { minItems: 1 }),
     },
@@ -179,9 +190,15 @@ const InvalidShareGroup = group(
   { ...ShareGroupParams, y: Hex(SCALAR) },
   Type.Union([
     test('invalid', {
-      pA: Hex(),
+      pA: Hex(SIZES.p256UncompressedPoint),
       request: Type.Literal('pair/start'),
       ...problem(PROBLEMS.invalidShare),
+    }),
+    // Spec §5.7: a pA of another decoded length fails the schema (pw-pair-5.7-share-length).
+    test('invalid', {
+      pA: Hex(),
+      request: Type.Literal('pair/start'),
+      ...problem(PROBLEMS.malformedRequest),
     }),
     test('invalid', {
       pA: Hex(SIZES.p256UncompressedPoint),

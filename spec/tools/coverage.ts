@@ -37,12 +37,16 @@ function walk(dir: string, keep: (path: string) => boolean): string[] {
   return out
 }
 
-/** Vector files cite anchors per test group or test: `"requirements": [...]` next to tcIds. */
+/**
+ * Vector files cite anchors per test group or test: `"requirements": [...]` next to tcIds. A test
+ * marked `"wire": ["device"]` is also replayed on the wire by the harness (conformance/vectors/),
+ * so the anchors it cites itself are checked by a conformance case too.
+ */
 function vectorCitations(root: string): Citation[] {
   const out: Citation[] = []
   for (const file of walk(join(root, 'vectors'), (p) => p.endsWith('.json') && !p.includes('/external/'))) {
     const doc = JSON.parse(readFileSync(file, 'utf8')) as { testGroups?: unknown[] }
-    for (const group of (doc.testGroups ?? []) as { requirements?: string[]; tests?: { tcId: number; requirements?: string[] }[] }[]) {
+    for (const group of (doc.testGroups ?? []) as { requirements?: string[]; tests?: { tcId: number; requirements?: string[]; wire?: string[] }[] }[]) {
       const tcIds = (group.tests ?? []).map((t) => t.tcId)
       for (const anchor of group.requirements ?? []) {
         out.push({ anchor, kind: 'vector', where: `${relative(root, file)} tcId ${tcIds.join(',')}` })
@@ -50,6 +54,9 @@ function vectorCitations(root: string): Citation[] {
       for (const test of group.tests ?? []) {
         for (const anchor of test.requirements ?? []) {
           out.push({ anchor, kind: 'vector', where: `${relative(root, file)} tcId ${test.tcId}` })
+          if (test.wire?.includes('device') === true) {
+            out.push({ anchor, kind: 'conformance', where: `${relative(root, file)} tcId ${test.tcId} replayed on the wire` })
+          }
         }
       }
     }
@@ -72,7 +79,7 @@ function sourceCitations(root: string): Citation[] {
 }
 
 export interface CoverageReport {
-  requirements: (Requirement & { checks: Citation[] })[]
+  requirements: (Requirement & { checks: Citation[]; where: CheckedWhere })[]
   unknownCitations: Citation[]
   specProblems: string[]
 }
@@ -82,7 +89,10 @@ export function coverage(root: string = ROOT): CoverageReport {
   const citations = [...vectorCitations(root), ...sourceCitations(root)]
   const known = new Set(requirements.map((r) => r.id))
   return {
-    requirements: requirements.map((r) => ({ ...r, checks: citations.filter((c) => c.anchor === r.id) })),
+    requirements: requirements.map((r) => {
+      const checks = citations.filter((c) => c.anchor === r.id)
+      return { ...r, checks, where: checkedWhere({ checks }) }
+    }),
     unknownCitations: citations.filter((c) => !known.has(c.anchor)),
     specProblems: problems,
   }
@@ -94,15 +104,40 @@ function summaryLine(report: CoverageReport, level: 'MUST' | 'SHOULD'): string {
   return `${checked.length} of ${all.length} ${level} requirements checked`
 }
 
+/**
+ * Where a requirement is checked, strongest first: on the wire (a conformance case judges a
+ * device), in vectors (an implementation must recompute them), or only by this repository's unit
+ * tests, which judge the reference code and nothing else; a rule checked only there is visible.
+ */
+export type CheckedWhere = 'wire' | 'vectors' | 'unit-tests-only' | 'unchecked'
+
+export function checkedWhere(r: { checks: readonly Citation[] }): CheckedWhere {
+  const kinds = new Set(r.checks.map((c) => c.kind))
+  if (kinds.has('conformance')) return 'wire'
+  if (kinds.has('vector')) return 'vectors'
+  return kinds.has('unit-test') ? 'unit-tests-only' : 'unchecked'
+}
+
+function whereLine(report: CoverageReport, level: 'MUST' | 'SHOULD'): string {
+  const all = report.requirements.filter((r) => r.level === level)
+  const count = (w: CheckedWhere) => all.filter((r) => checkedWhere(r) === w).length
+  return `${level}: ${count('wire')} on the wire, ${count('vectors')} in vectors only, ` +
+    `${count('unit-tests-only')} in unit tests only, ${count('unchecked')} unchecked`
+}
+
 function printReport(report: CoverageReport): void {
   for (const r of report.requirements) {
     const kinds = [...new Set(r.checks.map((c) => c.kind))].join(', ')
-    console.log(`${r.checks.length ? 'checked  ' : 'UNCHECKED'} ${r.level.padEnd(6)} ${r.id}  ${kinds}`)
+    const where = checkedWhere(r)
+    const mark = where === 'unchecked' ? 'UNCHECKED' : where === 'unit-tests-only' ? 'UNIT-ONLY' : 'checked  '
+    console.log(`${mark} ${r.level.padEnd(6)} ${r.id}  ${where}: ${kinds}`)
   }
   for (const p of report.specProblems) console.log(`spec problem: ${p}`)
   for (const c of report.unknownCitations) console.log(`unknown anchor cited: ${c.anchor} in ${c.where}`)
   console.log(summaryLine(report, 'MUST'))
   console.log(summaryLine(report, 'SHOULD'))
+  console.log(whereLine(report, 'MUST'))
+  console.log(whereLine(report, 'SHOULD'))
 }
 
 /** The MUST requirements that nothing checks. */

@@ -13,6 +13,7 @@ import { mediaType } from './2.9-media-type.ts'
 import { methodNotAllowed } from './2.9-method-not-allowed.ts'
 import { noInternalError } from './2.9-no-internal-error.ts'
 import { notFound } from './2.9-not-found.ts'
+import { hostRequired } from './2.9-host-required.ts'
 
 export const cases: CaseDefinition[] = [
   unsupportedVersion,
@@ -28,4 +29,5 @@ export const cases: CaseDefinition[] = [
   notFound,
   methodNotAllowed,
   noInternalError,
+  hostRequired,
 ]

@@ -9,6 +9,7 @@ import { gateOrder } from './7.2-gate-order.ts'
 import { noUpgrade } from './7.2-no-upgrade.ts'
 import { ticketInvalid } from './7.2-ticket-invalid.ts'
 import { ticketMissing } from './7.2-ticket-missing.ts'
+import { otherQueryIgnored } from './7.2-other-query-ignored.ts'
 
 export const cases: CaseDefinition[] = [
   signedTicketRequest,
@@ -20,4 +21,5 @@ export const cases: CaseDefinition[] = [
   ticketInvalid,
   noUpgrade,
   gateOrder,
+  otherQueryIgnored,
 ]

@@ -188,7 +188,10 @@ def check_confirmation(group, test):
 def check_invalid_share(group, test):
     w, y = password_scalar(group["pin"]), int(group["y"], 16)
     share = unhex(test["pA"])
-    if decode_share(share) is None:
+    if len(share) != 65:
+        # Spec section 5.7: another decoded length fails the schema (pw-pair-5.7-share-length).
+        answer = ("pair/start", PROBLEM + "malformed-request", 400)
+    elif decode_share(share) is None:
         answer = ("pair/start", PROBLEM + "invalid-share", 400)
     elif device_k(y, w, share) is None:
         # Spec section 5.7: K at the identity gets a normal pair/start answer, then cA fails.

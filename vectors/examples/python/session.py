@@ -167,10 +167,11 @@ class Party:
             return ("close", close.code, CLOSES[close.code])
 
     def process(self, kind, frame):
-        if kind == "text":
-            raise Close(4400)
+        # Spec section 7.5 pw-sess-7.5-check-order: the length first, then the frame type.
         if len(frame) > self.max_frame:
             raise Close(4413)
+        if kind == "text":
+            raise Close(4400)
         if self.receive_cipher is not None:
             if len(frame) < MIN_TRANSPORT:
                 raise Close(4400)
