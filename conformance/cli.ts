@@ -24,6 +24,7 @@ import { renderTerminal } from './report/terminal.ts'
 import { run, type RunOptions } from './runner.ts'
 import type { LevelOption } from './selection.ts'
 import { deviceUrl } from './target.ts'
+import { PROFILE, runProfile } from './profiles/zaparoo-v1/run.ts'
 
 export interface CliIo {
   readonly stdout: Writable
@@ -45,6 +46,10 @@ export const USAGE = `usage: pairwire-conformance server --url URL [options]
   --report junit:FILE  also write a JUnit XML report
   --slow               run cases that wait more than 15 s
   --timeout S          timeout of each network step in seconds (default 5)
+  --profile NAME       the protocol judged: pairwire-1 (default) or zaparoo-v1
+                       (spec/profiles/zaparoo-v1.md; PINs from --pin-command or, on
+                       loopback, the device's own clients.pair.start)
+  --remote             zaparoo-v1: the harness reaches the device as a remote client
   --help               this text
 exit: 0 every selected MUST case passed, 1 a MUST case failed, 2 nothing ran or target unusable
 `
@@ -63,9 +68,13 @@ const OPTIONS = {
   slow: { type: 'boolean', default: false },
   timeout: { type: 'string', default: '5' },
   help: { type: 'boolean', default: false },
+  profile: { type: 'string', default: 'pairwire-1' },
+  remote: { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options']
 
 class UsageError extends Error {}
+
+const PROFILES = ['pairwire-1', PROFILE] as const
 
 // fast-check seeds are 32-bit integers; a random seed is drawn from [0, 2^31).
 const SEED_RANGE = 2 ** 31
@@ -102,6 +111,8 @@ function pinOption(command: string | undefined, testControl: boolean): PinOption
 export function parseServerArgs(argv: readonly string[]): {
   options: RunOptions
   reports: ReportFile[]
+  profile: string
+  remote: boolean
 } {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -142,7 +153,12 @@ export function parseServerArgs(argv: readonly string[]): {
     timeoutMs: Math.round(timeout * 1000),
     slow: values.slow,
   }
-  return { options, reports: values.report.map(reportFile) }
+  if (!(PROFILES as readonly string[]).includes(values.profile)) {
+    throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}`)
+  }
+  if (values.remote && values.profile === 'pairwire-1') throw new UsageError('--remote needs --profile zaparoo-v1')
+  const { profile, remote } = values
+  return { options, reports: values.report.map(reportFile), profile, remote }
 }
 
 /** Writes the requested report files; a file that cannot be written is an unusable run. */
@@ -153,10 +169,10 @@ export function writeReports(report: RunReport, reports: readonly ReportFile[]):
 }
 
 async function server(argv: readonly string[], io: CliIo): Promise<number> {
-  const { options, reports } = parseServerArgs(argv)
+  const { options, reports, profile, remote } = parseServerArgs(argv)
   const progress = (line: string): void => void io.stderr.write(`${line}\n`)
   progress(`pairwire-conformance: ${options.url}, seed ${options.seed}`)
-  const outcome = await run({ ...options, progress })
+  const outcome = profile === PROFILE ? await runZaparoo(options, remote, progress) : await run({ ...options, progress })
   if (outcome.kind === 'unusable') {
     io.stderr.write(`pairwire-conformance: ${outcome.message}\n`)
     return outcome.exitCode
@@ -169,6 +185,19 @@ async function server(argv: readonly string[], io: CliIo): Promise<number> {
     return EXIT.unusable
   }
   return outcome.exitCode
+}
+
+/** `--profile zaparoo-v1`: the same options, PINs from --pin-command or the local RPC. */
+function runZaparoo(options: RunOptions, remote: boolean, progress: (line: string) => void) {
+  if (options.pins.kind === 'test-control') throw new UsageError('--test-control is Pairwire 1 only')
+  const pins =
+    options.pins.kind === 'command'
+      ? options.pins
+      : remote
+        ? ({ kind: 'none' } as const)
+        : ({ kind: 'local-rpc' } as const)
+  const { cases: _pairwireCases, ...shared } = options
+  return runProfile({ ...shared, remote, pins, progress })
 }
 
 /** Runs the command line; resolves to the exit code. */

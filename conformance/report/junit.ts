@@ -43,6 +43,10 @@ function testcase(r: CaseResult): string {
   const attributes = `classname="${xmlEscape(r.section)}" name="${xmlEscape(r.id)}"`
   const open = `    <testcase ${attributes} time="${seconds(r.durationMs)}">`
   if (r.status === 'pass') return open.replace(/>$/, '/>')
+  // A profile's security finding is reported, not failed: it does not break a CI build.
+  if (r.status === 'finding') {
+    return `${open}\n      <system-out>${xmlEscape(`finding: ${r.message ?? ''}\n${failureBody(r)}`)}</system-out>\n    </testcase>`
+  }
   const message = xmlEscape(r.status === 'skip' ? (r.reason ?? '') : (r.message ?? ''))
   const inner =
     r.status === 'skip'

@@ -12,6 +12,8 @@ export interface Summary {
   readonly failed: number
   readonly skipped: number
   readonly warnings: number
+  /** Security findings of a profile run (`--profile`); absent when there are none. */
+  readonly findings?: number
 }
 
 export interface RunReport {
@@ -22,7 +24,10 @@ export interface RunReport {
   readonly runs: number
   readonly level: LevelOption
   readonly slow: boolean
-  readonly pinSource: 'command' | 'test-control' | 'none'
+  readonly pinSource: 'command' | 'test-control' | 'none' | 'local-rpc'
+  /** The profile judged, when not Pairwire 1 (`--profile`), and its section headings. */
+  readonly profile?: string
+  readonly sectionTitles?: Readonly<Record<string, string>>
   readonly startedAt: Date
   readonly finishedAt: Date
   readonly summary: Summary
@@ -45,6 +50,7 @@ export function summarize(results: readonly CaseResult[]): Summary {
     failed: count((r) => r.status === 'fail' && r.level === 'MUST'),
     skipped: count((r) => r.status === 'skip'),
     warnings: count(isWarning),
+    ...(count((r) => r.status === 'finding') > 0 ? { findings: count((r) => r.status === 'finding') } : {}),
   }
 }
 
@@ -57,5 +63,14 @@ export function exitCodeOf(summary: Summary): number {
 /** The last line of the terminal report: `N passed, N failed, N skipped[, N warnings]`. */
 export function summaryLine(summary: Summary): string {
   const line = `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`
-  return summary.warnings > 0 ? `${line}, ${summary.warnings} warnings` : line
+  const warned = summary.warnings > 0 ? `${line}, ${summary.warnings} warnings` : line
+  return summary.findings === undefined ? warned : `${warned}, ${summary.findings} findings`
+}
+
+/** A profile run's verdict line: `conforms to NAME; N security findings`. */
+export function profileLine(profile: string, summary: Summary): string {
+  const findings = `${summary.findings ?? 0} security findings`
+  if (summary.total - summary.skipped === 0) return `nothing ran against ${profile}; ${findings}`
+  const verdict = summary.failed === 0 ? `conforms to ${profile}` : `does not conform to ${profile} (${summary.failed} failed)`
+  return `${verdict}; ${findings}`
 }

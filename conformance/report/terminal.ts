@@ -6,7 +6,7 @@
  */
 import type { CaseResult } from '../model.ts'
 import { compareSections, inline } from './format.ts'
-import { isWarning, summaryLine, type RunReport } from './model.ts'
+import { isWarning, profileLine, summaryLine, type RunReport } from './model.ts'
 
 /** Headings of the top-level sections of spec/ (spec/README.md, Contents). */
 const SECTION_TITLES: Readonly<Record<string, string>> = {
@@ -27,6 +27,7 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
 function label(result: CaseResult): string {
   if (result.status === 'pass') return 'pass'
   if (result.status === 'skip') return 'skip'
+  if (result.status === 'finding') return 'FIND'
   return isWarning(result) ? 'WARN' : 'FAIL'
 }
 
@@ -55,6 +56,7 @@ function replayCommand(url: string, pins: RunReport['pinSource']): string {
     command: ' --pin-command <the same command>',
     'test-control': ' --test-control',
     none: '',
+    'local-rpc': '',
   }[pins]
   return `pairwire-conformance server --url ${url}${pinOption}`
 }
@@ -74,7 +76,8 @@ export function renderTerminal(report: RunReport): string {
       `(${report.target.deviceId}), seed ${report.seed}, pins from ${report.pinSource}`,
   ]
   for (const section of sections) {
-    lines.push('', `§${section} ${SECTION_TITLES[section] ?? ''}`.trimEnd())
+    const titles = report.sectionTitles ?? SECTION_TITLES
+    lines.push('', `§${section} ${titles[section] ?? ''}`.trimEnd())
     const results = report.results
       .filter((r) => top(r) === section)
       .sort((a, b) => compareSections(a.section, b.section))
@@ -83,5 +86,6 @@ export function renderTerminal(report: RunReport): string {
     }
   }
   lines.push('', summaryLine(report.summary))
+  if (report.profile !== undefined) lines.push(profileLine(report.profile, report.summary))
   return lines.join('\n') + '\n'
 }
