@@ -143,7 +143,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     server,
     close: async () => {
       for (const ws of wss.clients) ws.terminate()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Keep-alive connections of the harness's HTTP client would hold close() for seconds.
+      server.closeAllConnections()
+      await closed
     },
   }
 }
