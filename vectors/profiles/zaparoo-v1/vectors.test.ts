@@ -47,6 +47,8 @@ t.test('upstream client PAKE golden X (app pake.test.ts)', async (t) => {
   t.equal(X.y.toString(10), g.xy)
 })
 
+// zp-pake-3.2-minimal-integers, zp-keys-4.1-schedule, zp-keys-4.2-transcript, zp-ws-5.2-keys-nonces:
+// generated.json holds whole pairings (two with short coordinates), their keys and session frames.
 t.test('generated.json is the generator output', async (t) => {
   t.equal(readFileSync(GENERATED_FILE, 'utf8'), render(), 'run npx tsx vectors/profiles/zaparoo-v1/generate.ts')
 })
