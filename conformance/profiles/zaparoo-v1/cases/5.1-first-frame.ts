@@ -1,11 +1,24 @@
 /** Spec/profiles/zaparoo-v1.md §5.1: the first frame, -32001 and the plaintext policy. */
-import upstream from '../../../../vectors/profiles/zaparoo-v1/upstream.json' with { type: 'json' }
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PACKAGE_ROOT } from '../../../package-root.ts'
 import { fail, failCase, PASS } from '../../../verdicts.ts'
 import type { ProfileCase } from '../context.ts'
 import { pairClient } from '../pairing.ts'
 import { connect, openSession } from '../socket.ts'
 
 const CLOSE_WAIT_MS = 2000
+
+/** Zaparoo's own WebSocket fixtures, replayed on the wire as upstream wrote them (§6). */
+const UPSTREAM = join(PACKAGE_ROOT, 'vectors', 'profiles', 'zaparoo-v1', 'upstream.json')
+const upstream = JSON.parse(readFileSync(UPSTREAM, 'utf8')) as {
+  webSocketFixtures: {
+    unsupportedVersionFrame: object
+    unsupportedVersionAnswer: { code: number; supported: number[] }
+    plaintextRequest: string
+    plaintextRemoteAnswer: { code: number }
+  }
+}
 
 export const firstFrame: ProfileCase = {
   id: '5.1-first-frame',

@@ -1,14 +1,15 @@
 /**
- * The harness's power on zaparoo-v1 (spec/profiles/zaparoo-v1.md): against the emulator in
+ * The harness's power on zaparoo-v1 (here, beside the emulator: conformance/ never imports
+ * test-support/) (spec/profiles/zaparoo-v1.md): against the emulator in
  * test-support/zaparoo-emulator, every fault switch makes the case of the rule it breaks fail, and
  * every fix switch turns its finding case from `finding` into `pass`. The faithful emulator gives
  * `pass` for every listed case and `finding` for every finding case.
  */
 import t from 'tap'
-import { startEmulator, type EmulatorOptions } from '../../../test-support/zaparoo-emulator/emulator.ts'
-import { FAULTS, FIXES, type Fault, type Fix } from '../../../test-support/zaparoo-emulator/switches.ts'
-import type { ResultStatus } from '../../model.ts'
-import { runProfile } from './run.ts'
+import { startEmulator, type EmulatorOptions } from './emulator.ts'
+import { FAULTS, FIXES, type Fault, type Fix } from './switches.ts'
+import type { ResultStatus } from '../../conformance/model.ts'
+import { runProfile } from '../../conformance/profiles/zaparoo-v1/run.ts'
 
 type Mode = 'local' | 'remote'
 
