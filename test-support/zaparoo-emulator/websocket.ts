@@ -5,14 +5,14 @@
  * broadcasts to every socket without a session (facts §6.1) unless the fix switch is on.
  */
 import type { WebSocket } from 'ws'
+import { gcm } from '@noble/ciphers/aes.js'
 import {
+  frameAad,
   FrameCipher,
   frameNonce,
   sessionKeys,
   type SessionKeys,
 } from '../../protocol/profiles/zaparoo-v1/index.ts'
-import { gcm } from '@noble/ciphers/aes.js'
-import { frameAad } from '../../protocol/profiles/zaparoo-v1/index.ts'
 import { decodeStdBase64, type Client } from './pairing.ts'
 import type { Fault, Fix } from './switches.ts'
 
