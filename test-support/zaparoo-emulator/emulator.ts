@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
+import { LABELS } from '../../protocol/registry.ts'
 import { PairingState, type Answer } from './pairing.ts'
 import type { Fault, Fix } from './switches.ts'
 import { SocketHub } from './websocket.ts'
@@ -99,7 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return false
     }
     if (fixes.has('problem-429')) {
-      res.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '1' })
+      res.writeHead(429, { 'content-type': LABELS.problemContentType, 'retry-after': '1' })
       res.end(JSON.stringify({ type: 'about:blank', title: 'Too Many Requests', status: 429 }))
     } else {
       res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8' })

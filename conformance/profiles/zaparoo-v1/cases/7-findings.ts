@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { clientMessage, encodePakeMessage } from '../../../../protocol/profiles/zaparoo-v1/index.ts'
+import { LABELS } from '../../../../protocol/registry.ts'
 import { fail, PASS, skipCase } from '../../../verdicts.ts'
 import { finding, type ProfileCase } from '../context.ts'
 import { expectError, PAIR_FINISH, PAIR_START, post } from '../http.ts'
@@ -122,8 +123,8 @@ export const rateLimitBody: ProfileCase = {
     const reply = await post(ctx, PAIR_START, body, 'pair/start at once', { paced: false })
     if (reply.status !== 429) return fail('the second request within 1 s must be rate-limited', 429, reply.status)
     const type = reply.contentType.split(';')[0]!.trim()
-    if (type === 'application/problem+json') return PASS
-    return finding('429 answers text/plain, not problem+json', 'application/problem+json', type)
+    if (type === LABELS.problemContentType) return PASS
+    return finding('429 answers text/plain, not problem+json', LABELS.problemContentType, type)
   },
 }
 
