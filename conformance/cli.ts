@@ -29,6 +29,7 @@ import { loadCases } from './registry.ts'
 import { run, usageReport, type RunOptions } from './runner.ts'
 import { selectCases, type LevelOption } from './selection.ts'
 import { deviceUrl } from './target.ts'
+import { PROFILE, runProfile } from './profiles/zaparoo-v1/run.ts'
 
 export interface CliIo {
   readonly stdout: Writable
@@ -56,6 +57,10 @@ export const USAGE = `usage: pairwire-conformance server --url URL [options]
   -v, --verbose        print each case's wire trace (headers, signature base, frames)
   --slow               run cases that wait more than 15 s
   --timeout S          timeout of each network step in seconds (default 5)
+  --profile NAME       the protocol judged: pairwire-1 (default) or zaparoo-v1
+                       (spec/profiles/zaparoo-v1.md; PINs from --pin-command or, on
+                       loopback, the device's own clients.pair.start)
+  --remote             zaparoo-v1: the harness reaches the device as a remote client
   --help               this text
 exit: 0 every selected MUST case passed, 1 a MUST case failed, 2 nothing ran, target unusable
       or setup broken (PIN command, options), 3 MUST cases skipped for want of a PIN source
@@ -79,9 +84,13 @@ const OPTIONS = {
   slow: { type: 'boolean', default: false },
   timeout: { type: 'string', default: '5' },
   help: { type: 'boolean', default: false },
+  profile: { type: 'string', default: 'pairwire-1' },
+  remote: { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options']
 
 class UsageError extends Error {}
+
+const PROFILES = ['pairwire-1', PROFILE] as const
 
 // fast-check seeds are 32-bit integers; a random seed is drawn from [0, 2^31).
 const SEED_RANGE = 2 ** 31
@@ -136,6 +145,8 @@ export function parseServerArgs(argv: readonly string[]): {
   options: RunOptions
   reports: ReportFile[]
   list: boolean
+  profile: string
+  remote: boolean
 } {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -178,7 +189,12 @@ export function parseServerArgs(argv: readonly string[]): {
     allowSkips: values['allow-skips'],
     verbose: values.verbose,
   }
-  return { options, reports: values.report.map(reportFile), list: values.list }
+  if (!(PROFILES as readonly string[]).includes(values.profile)) {
+    throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}`)
+  }
+  if (values.remote && values.profile === 'pairwire-1') throw new UsageError('--remote needs --profile zaparoo-v1')
+  const { profile, remote } = values
+  return { options, reports: values.report.map(reportFile), list: values.list, profile, remote }
 }
 
 /** Writes the requested report files; a file that cannot be written is an unusable run. */
@@ -196,11 +212,12 @@ function listCases(options: RunOptions, io: CliIo): number {
 }
 
 async function server(argv: readonly string[], io: CliIo): Promise<number> {
-  const { options, reports, list } = parseServerArgs(argv)
+  const { options, reports, list, profile, remote } = parseServerArgs(argv)
   if (list) return listCases(options, io)
   const progress = (line: string): void => void io.stderr.write(`${line}\n`)
   progress(`pairwire-conformance: ${options.url}, seed ${options.seed}`)
-  const outcome = await run({ ...options, progress })
+  const outcome =
+    profile === PROFILE ? await runZaparoo(options, remote, progress) : await run({ ...options, progress })
   if (outcome.kind === 'unusable') io.stderr.write(`pairwire-conformance: ${outcome.message}\n`)
   else io.stdout.write(renderTerminal(outcome.report, options.verbose === true))
   try {
@@ -228,6 +245,19 @@ function writeUsageReports(argv: readonly string[], message: string, io: CliIo):
   } catch (error) {
     io.stderr.write(`pairwire-conformance: cannot write a report: ${(error as Error).message}\n`)
   }
+}
+
+/** `--profile zaparoo-v1`: the same options, PINs from --pin-command or the local RPC. */
+function runZaparoo(options: RunOptions, remote: boolean, progress: (line: string) => void) {
+  if (options.pins.kind === 'test-control') throw new UsageError('--test-control is Pairwire 1 only')
+  const pins =
+    options.pins.kind === 'command'
+      ? options.pins
+      : remote
+        ? ({ kind: 'none' } as const)
+        : ({ kind: 'local-rpc' } as const)
+  const { cases: _pairwireCases, ...shared } = options
+  return runProfile({ ...shared, remote, pins, progress })
 }
 
 /** Runs the command line; resolves to the exit code. */

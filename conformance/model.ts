@@ -126,7 +126,8 @@ export function sectionOf(caseId: string): string {
   return caseId.slice(0, caseId.indexOf('-'))
 }
 
-export type ResultStatus = 'pass' | 'fail' | 'skip'
+/** 'finding': a profile's security finding (spec/profiles/*.md), counted apart from failures. */
+export type ResultStatus = 'pass' | 'fail' | 'skip' | 'finding'
 
 /** One case's outcome, as every report renders it. */
 export interface CaseResult {

@@ -51,10 +51,11 @@ export function compareSections(a: string, b: string): number {
 }
 
 /** The command line that reruns one case: same device and PIN source, the case's token. */
-export function replayCommand(url: string, pins: string, token: string): string {
+export function replayCommand(url: string, pins: string, token: string, profile?: string): string {
   const pinOption: Readonly<Record<string, string>> = {
     command: ' --pin-command <the same command>',
     'test-control': ' --test-control',
   }
-  return `pairwire-conformance server --url ${url}${pinOption[pins] ?? ''} --replay ${token}`
+  const profileOption = profile === undefined ? '' : ` --profile ${profile}`
+  return `pairwire-conformance server --url ${url}${profileOption}${pinOption[pins] ?? ''} --replay ${token}`
 }

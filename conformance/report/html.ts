@@ -6,7 +6,7 @@
  */
 import type { CaseResult } from '../model.ts'
 import { compareSections, inline, replayCommand } from './format.ts'
-import { isWarning, summaryLine, type RunReport } from './model.ts'
+import { isWarning, profileLine, summaryLine, type RunReport } from './model.ts'
 import { SECTION_TITLES, clockLine } from './terminal.ts'
 import { traceLines } from './trace.ts'
 
@@ -24,11 +24,11 @@ const STYLE = `
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}
 .fail{color:#b00020;font-weight:bold}.warn{color:#a05a00;font-weight:bold}.pass{color:#17702a}
-.skip{color:#666}pre{background:#f6f6f6;padding:.5em;overflow-x:auto;white-space:pre-wrap}
+.skip{color:#666}.finding{color:#6a1b9a;font-weight:bold}pre{background:#f6f6f6;padding:.5em;overflow-x:auto;white-space:pre-wrap}
 section.case{border-left:4px solid #ccc;padding-left:.8em;margin:.6em 0}
 section.case.fail{border-color:#b00020}section.case.warn{border-color:#a05a00}`
 
-type Verdict = 'fail' | 'warn' | 'pass' | 'skip'
+type Verdict = 'fail' | 'warn' | 'pass' | 'skip' | 'finding'
 
 function verdictOf(r: CaseResult): Verdict {
   if (r.status === 'fail') return isWarning(r) ? 'warn' : 'fail'
@@ -37,16 +37,16 @@ function verdictOf(r: CaseResult): Verdict {
 
 const top = (r: CaseResult): string => r.section.split('.')[0]!
 
-function sectionRows(results: readonly CaseResult[]): string {
+function sectionRows(results: readonly CaseResult[], titles: Readonly<Record<string, string>>): string {
   const sections = [...new Set(results.map(top))].sort(compareSections)
   const rows = sections.map((s) => {
     const of = results.filter((r) => top(r) === s)
     const n = (v: Verdict): number => of.filter((r) => verdictOf(r) === v).length
-    const title = htmlEscape(`§${s} ${SECTION_TITLES[s] ?? ''}`.trim())
+    const title = htmlEscape(`§${s} ${titles[s] ?? ''}`.trim())
     return `<tr><td><a href="#s${s}">${title}</a></td><td>${n('pass')}</td><td>${n('fail')}</td>` +
-      `<td>${n('warn')}</td><td>${n('skip')}</td></tr>`
+      `<td>${n('warn')}</td><td>${n('skip')}</td><td>${n('finding')}</td></tr>`
   })
-  const head = '<tr><th>section</th><th>pass</th><th>fail</th><th>warn</th><th>skip</th></tr>'
+  const head = '<tr><th>section</th><th>pass</th><th>fail</th><th>warn</th><th>skip</th><th>finding</th></tr>'
   return `<table class="sections">${head}${rows.join('')}</table>`
 }
 
@@ -59,15 +59,16 @@ function caseHtml(r: CaseResult, report: RunReport): string {
     `<p>${htmlEscape(r.title)} — <code>${htmlEscape(r.requirement)}</code> (${r.durationMs} ms)</p>`,
   ]
   if (r.status === 'skip') lines.push(`<p class="skip">skipped: ${htmlEscape(r.reason ?? '')}</p>`)
-  if (r.status === 'fail') {
+  // A profile's security finding shows what was seen, like a failure, without failing the run.
+  if (r.status === 'fail' || r.status === 'finding') {
     lines.push(
-      `<p class="message">${htmlEscape(r.message ?? 'failed')}</p>`,
+      `<p class="message">${htmlEscape(r.message ?? r.status)}</p>`,
       '<table><tr><th>expected</th><th>actual</th></tr>' +
         `<tr><td><pre class="expected">${htmlEscape(inline(r.expected))}</pre></td>` +
         `<td><pre class="actual">${htmlEscape(inline(r.actual))}</pre></td></tr></table>`,
       `<details open><summary>trace (${r.exchanges.length} exchanges)</summary>` +
         `<pre class="trace">${htmlEscape(traceLines(r, '').join('\n'))}</pre></details>`,
-      `<p>replay: <code>${htmlEscape(replayCommand(report.target.url, report.pinSource, r.replay))}</code></p>`,
+      `<p>replay: <code>${htmlEscape(replayCommand(report.target.url, report.pinSource, r.replay, report.profile))}</code></p>`,
     )
   }
   lines.push('</section>')
@@ -77,7 +78,9 @@ function caseHtml(r: CaseResult, report: RunReport): string {
 export function renderHtml(report: RunReport): string {
   const results = [...report.results].sort((a, b) => compareSections(a.section, b.section))
   const sections = [...new Set(results.map(top))].sort(compareSections)
+  const titles = report.sectionTitles ?? SECTION_TITLES
   const facts = [
+    ...(report.profile === undefined ? [] : [['profile', profileLine(report.profile, report.summary)]]),
     ['target', `${report.target.url} (${report.target.deviceId ?? 'no discovery'})`],
     ['tool', `${report.tool.name} ${report.tool.version}`],
     ['seed', String(report.seed)],
@@ -93,9 +96,9 @@ export function renderHtml(report: RunReport): string {
     '<table class="facts">' +
       facts.map(([k, v]) => `<tr><th>${htmlEscape(k!)}</th><td>${htmlEscape(v!)}</td></tr>`).join('') +
       '</table>',
-    sectionRows(results),
+    sectionRows(results, titles),
     ...sections.flatMap((s) => [
-      `<h2 id="s${s}">${htmlEscape(`§${s} ${SECTION_TITLES[s] ?? ''}`.trim())}</h2>`,
+      `<h2 id="s${s}">${htmlEscape(`§${s} ${titles[s] ?? ''}`.trim())}</h2>`,
       ...results.filter((r) => top(r) === s).map((r) => caseHtml(r, report)),
     ]),
   ]

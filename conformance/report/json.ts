@@ -15,8 +15,8 @@ function resultJson(r: CaseResult): Record<string, unknown> {
     title: r.title,
     status: r.status,
     message: r.message,
-    expected: r.status === 'fail' ? (r.expected ?? null) : undefined,
-    actual: r.status === 'fail' ? (r.actual ?? null) : undefined,
+    expected: r.status === 'fail' || r.status === 'finding' ? (r.expected ?? null) : undefined,
+    actual: r.status === 'fail' || r.status === 'finding' ? (r.actual ?? null) : undefined,
     reason: r.reason,
     cause: r.cause,
     // The wire trace is kept for failed cases only: it is what explains them (spec §14.2).
@@ -31,6 +31,7 @@ export function reportJson(report: RunReport): unknown {
   return jsonSafe({
     tool: report.tool,
     mode: report.mode,
+    profile: report.profile,
     target: { url: report.target.url, device_id: report.target.deviceId },
     seed: report.seed,
     runs: report.runs,

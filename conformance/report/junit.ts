@@ -34,7 +34,7 @@ function failureBody(r: CaseResult, report: RunReport): string {
     ...r.exchanges.map((e) =>
       e.actual === undefined ? e.step : `${e.step} -> ${inline(e.actual)}`,
     ),
-    `replay: ${replayCommand(report.target.url, report.pinSource, r.replay)}`,
+    `replay: ${replayCommand(report.target.url, report.pinSource, r.replay, report.profile)}`,
   ]
   return lines.join('\n')
 }
@@ -43,6 +43,10 @@ function testcase(r: CaseResult, report: RunReport): string {
   const attributes = `classname="${xmlEscape(r.section)}" name="${xmlEscape(r.id)}"`
   const open = `    <testcase ${attributes} time="${seconds(r.durationMs)}">`
   if (r.status === 'pass') return open.replace(/>$/, '/>')
+  // A profile's security finding is reported, not failed: it does not break a CI build.
+  if (r.status === 'finding') {
+    return `${open}\n      <system-out>${xmlEscape(`finding: ${r.message ?? ''}\n${failureBody(r, report)}`)}</system-out>\n    </testcase>`
+  }
   const message = xmlEscape(r.status === 'skip' ? (r.reason ?? '') : (r.message ?? ''))
   const inner =
     r.status === 'skip'

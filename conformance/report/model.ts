@@ -18,6 +18,8 @@ export interface Summary {
   readonly mustTotal: number
   /** MUST cases skipped because the run lacked a PIN source or capability (cause 'setup'). */
   readonly mustUnchecked: number
+  /** Security findings of a profile run (`--profile`); absent when there are none. */
+  readonly findings?: number
 }
 
 export interface RunReport {
@@ -29,7 +31,10 @@ export interface RunReport {
   readonly runs: number
   readonly level: LevelOption
   readonly slow: boolean
-  readonly pinSource: 'command' | 'test-control' | 'none' | 'auto'
+  readonly pinSource: 'command' | 'test-control' | 'none' | 'auto' | 'local-rpc'
+  /** The profile judged, when not Pairwire 1 (`--profile`), and its section headings. */
+  readonly profile?: string
+  readonly sectionTitles?: Readonly<Record<string, string>>
   readonly startedAt: Date
   readonly finishedAt: Date
   readonly summary: Summary
@@ -61,6 +66,7 @@ export function summarize(results: readonly CaseResult[], mustTotal?: number): S
     mustRan: count((r) => r.status !== 'skip' && must(r)),
     mustTotal: mustTotal ?? count(must),
     mustUnchecked: count((r) => r.status === 'skip' && r.cause === 'setup' && must(r)),
+    ...(count((r) => r.status === 'finding') > 0 ? { findings: count((r) => r.status === 'finding') } : {}),
   }
 }
 
@@ -81,5 +87,14 @@ export function exitCodeOf(summary: Summary, allowSkips = false): number {
 export function summaryLine(summary: Summary): string {
   const line = `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`
   const warned = summary.warnings > 0 ? `${line}, ${summary.warnings} warnings` : line
-  return `${warned}; ${summary.mustRan} of ${summary.mustTotal} MUST cases ran`
+  const found = summary.findings === undefined ? warned : `${warned}, ${summary.findings} findings`
+  return `${found}; ${summary.mustRan} of ${summary.mustTotal} MUST cases ran`
+}
+
+/** A profile run's verdict line: `conforms to NAME; N security findings`. */
+export function profileLine(profile: string, summary: Summary): string {
+  const findings = `${summary.findings ?? 0} security findings`
+  if (summary.total - summary.skipped === 0) return `nothing ran against ${profile}; ${findings}`
+  const verdict = summary.failed === 0 ? `conforms to ${profile}` : `does not conform to ${profile} (${summary.failed} failed)`
+  return `${verdict}; ${findings}`
 }

@@ -7,7 +7,7 @@
 import type { CaseResult } from '../model.ts'
 import { compareSections, inline, replayCommand } from './format.ts'
 import { traceLines } from './trace.ts'
-import { isWarning, summaryLine, type RunReport } from './model.ts'
+import { isWarning, profileLine, summaryLine, type RunReport } from './model.ts'
 
 /** Headings of the top-level sections of spec/ (spec/README.md, Contents). */
 export const SECTION_TITLES: Readonly<Record<string, string>> = {
@@ -28,6 +28,7 @@ export const SECTION_TITLES: Readonly<Record<string, string>> = {
 function label(result: CaseResult): string {
   if (result.status === 'pass') return 'pass'
   if (result.status === 'skip') return 'skip'
+  if (result.status === 'finding') return 'FIND'
   return isWarning(result) ? 'WARN' : 'FAIL'
 }
 
@@ -36,6 +37,7 @@ function failureDetails(
   url: string,
   pins: RunReport['pinSource'],
   verbose: boolean,
+  profile?: string,
 ): string[] {
   const lines = [
     `requirement: ${result.requirement} (${result.level})`,
@@ -47,7 +49,7 @@ function failureDetails(
     lines.push('exchanges:')
     lines.push(...traceLines(result, '  ').filter((line) => verbose || !line.startsWith('    | ')))
   }
-  lines.push(`replay: ${replayCommand(url, pins, result.replay)}`)
+  lines.push(`replay: ${replayCommand(url, pins, result.replay, profile)}`)
   return lines.map((line) => `        ${line}`)
 }
 
@@ -82,15 +84,17 @@ export function renderTerminal(report: RunReport, verbose = false): string {
   const clock = clockLine(report.clockOffsetSeconds)
   if (clock !== undefined) lines.push(clock)
   for (const section of sections) {
-    lines.push('', `§${section} ${SECTION_TITLES[section] ?? ''}`.trimEnd())
+    const titles = report.sectionTitles ?? SECTION_TITLES
+    lines.push('', `§${section} ${titles[section] ?? ''}`.trimEnd())
     const results = report.results
       .filter((r) => top(r) === section)
       .sort((a, b) => compareSections(a.section, b.section))
     for (const result of results) {
-      lines.push(...caseLines(result, report.target.url, report.pinSource, verbose))
+      lines.push(...caseLines(result, report.target.url, report.pinSource, verbose, report.profile))
     }
   }
   if (report.error !== undefined) lines.push('', `stopped: ${report.error}`)
   lines.push('', summaryLine(report.summary))
+  if (report.profile !== undefined) lines.push(profileLine(report.profile, report.summary))
   return lines.join('\n') + '\n'
 }

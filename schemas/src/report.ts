@@ -9,7 +9,7 @@ import { Int } from './primitives.ts'
 
 const CASE_ID = '^[0-9]+(?:\\.[0-9]+)*-[a-z0-9]+(?:-[a-z0-9]+)*$'
 const SECTION = '^[0-9]+(?:\\.[0-9]+)*$'
-const ANCHOR = '^pw-[a-z]+-[0-9]+(?:\\.[0-9]+)*-[a-z0-9]+(?:-[a-z0-9]+)*$'
+const ANCHOR = '^(?:pw|zp)-[a-z]+-[0-9]+(?:\\.[0-9]+)*-[a-z0-9]+(?:-[a-z0-9]+)*$'
 // An ISO 8601 UTC timestamp as Date.prototype.toISOString writes it.
 const TIMESTAMP = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$'
 // <case-id>@<seed>[:<fast-check path>]
@@ -44,7 +44,7 @@ const CaseResult = Type.Object(
     level: Type.Enum(['MUST', 'SHOULD', 'MAY']),
     requirement: Type.String({ pattern: ANCHOR, description: 'spec anchor, without {#}' }),
     title: Type.String({ minLength: 1 }),
-    status: Type.Enum(['pass', 'fail', 'skip']),
+    status: Type.Enum(['pass', 'fail', 'skip', 'finding']),
     message: Type.Optional(Type.String({ description: 'why the case failed' })),
     expected: Type.Optional(Type.Unknown()),
     actual: Type.Optional(Type.Unknown()),
@@ -69,6 +69,7 @@ export const ConformanceReport = Type.Object(
       { additionalProperties: false },
     ),
     mode: Type.Literal('server'),
+    profile: Type.Optional(Type.String({ minLength: 1, description: 'the profile judged (--profile), when not Pairwire 1' })),
     target: Type.Object(
       {
         url: Type.String({ minLength: 1 }),
@@ -80,7 +81,7 @@ export const ConformanceReport = Type.Object(
     runs: Int(1),
     level: Type.Enum(['must', 'should']),
     slow: Type.Boolean(),
-    pin_source: Type.Enum(['command', 'test-control', 'none', 'auto'], {
+    pin_source: Type.Enum(['command', 'test-control', 'none', 'auto', 'local-rpc'], {
       description: 'auto: the run stopped before discovery chose test-control or none',
     }),
     started_at: Type.String({ pattern: TIMESTAMP }),
@@ -96,6 +97,7 @@ export const ConformanceReport = Type.Object(
         must_ran: Count,
         must_total: Count,
         must_unchecked: Count,
+        findings: Type.Optional(Count),
       },
       {
         additionalProperties: false,
