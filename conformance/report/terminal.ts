@@ -58,11 +58,12 @@ function caseLines(
   url: string,
   pins: RunReport['pinSource'],
   verbose: boolean,
+  profile?: string,
 ): string[] {
   const head = `  ${label(result)}  ${result.id}  ${result.title}`
   if (result.status === 'skip') return [`${head}: ${result.reason ?? ''}`]
   if (result.status === 'pass') return [head]
-  return [head, ...failureDetails(result, url, pins, verbose)]
+  return [head, ...failureDetails(result, url, pins, verbose, profile)]
 }
 
 /** The report header's clock line (spec §2.7): how far the device's clock is from ours. */
