@@ -212,4 +212,5 @@ export const SIZES = {
   x25519Key: 32,
   pin: 6,
   signatureNonce: 16,
+  hmacSha256Signature: 32,
 } as const
