@@ -2,9 +2,9 @@
  * Spec §10.3 {#pw-limit-10.3-per-ip}: a request that finds its per-IP bucket empty is refused 429
  * rate-limited. The bucket holds rate_ip_per_minute tokens, refills at that many per minute and
  * counts every request, upgrades included: a flood taking every kind of request in turn must meet
- * a 429 within capacity + refill requests. With one kind of seven left uncounted the 429 comes
- * only after 7/6 of the capacity, beyond that bound unless the flood takes longer than ~10 s.
- * (Probing each kind once the bucket is empty would race its refill, one token per 60/N s.)
+ * a 429 within capacity + refill requests (ip-bucket.ts says how far beyond an uncounted kind
+ * pushes it). Probing each kind once the bucket is empty would race its refill, one token per
+ * 60/N s.
  */
 import { PROBLEMS } from '../../../protocol/registry.ts'
 import { expectProblem } from '../../drivers/http.ts'
