@@ -35,6 +35,11 @@ const FAULT_CATCHERS: Readonly<Record<string, string>> = {
   'accept-oversized-body': '10.2-content-length',
   'no-rate-limit': '10.3-per-ip',
   'claim-nonce-before-verify': '8.7-claim-after-verify',
+  'explain-handshake-failure-in-clear': '7.5-no-cleartext',
+  'upgrades-skip-ip-bucket': '10.3-per-ip',
+  'client-bucket-by-address': '10.3-per-client',
+  'compare-sent-signature-length': '8.7-signature-length',
+  'operator-revocation-keeps-sessions': '9.3-close-sessions-operator',
 }
 
 t.test('every fault switch of the reference device makes the harness exit 1', async (t) => {

@@ -45,6 +45,7 @@ export const PATHS = {
   rpc: '/pairwire/v1/rpc',
   clientsSelf: '/pairwire/v1/clients/self',
   testPin: '/pairwire/v1/test/pin',
+  testRevoke: '/pairwire/v1/test/revoke',
 } as const
 
 export interface ProblemEntry {
@@ -211,4 +212,5 @@ export const SIZES = {
   x25519Key: 32,
   pin: 6,
   signatureNonce: 16,
+  hmacSha256Signature: 32,
 } as const

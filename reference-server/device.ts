@@ -17,7 +17,7 @@ import type { FaultName } from './faults.ts'
 import { createClientErrorListener, createRequestListener } from './http/app.ts'
 import { createHttpDeps } from './http/deps.ts'
 import { isLoopbackHost } from './http/loopback.ts'
-import { revokeClient } from './http/revocation.ts'
+import { revokeClient, sessionsSpared } from './http/revocation.ts'
 import { loadIdentity } from './identity.ts'
 import { createAuditLog, createLogger } from './logs.ts'
 import { defaultRpcMethods } from './rpc/index.ts'
@@ -158,7 +158,7 @@ async function createContext(options: DeviceOptions, stateDir: string | null) {
 /** Spec §9.3: a client removed through any node's store loses its sessions on this node. */
 function closeSessionsOnRemoval(ctx: ServerContext): () => void {
   return ctx.store.onClientRemoved((clientId) => {
-    if (ctx.faults.has('ignore-revocation')) return
+    if (ctx.faults.has('ignore-revocation') || sessionsSpared(ctx, clientId)) return
     const closed = ctx.sessions.closeClient(clientId, CLOSES.clientRevoked)
     ctx.log.info('client.removed', { client_id: clientId, sessions_closed: closed })
   })

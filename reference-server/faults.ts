@@ -18,6 +18,14 @@ export const FAULTS = {
   'accept-oversized-body': 'Bodies larger than max_body are read and processed (spec §10).',
   'no-rate-limit': 'Per-IP and per-client rate limits are off (spec §10).',
   'claim-nonce-before-verify': 'The nonce is claimed before the signature is verified (spec §8).',
+  'explain-handshake-failure-in-clear':
+    'A failed message 1 gets a JSON text frame saying why before its close (spec §7.5).',
+  'upgrades-skip-ip-bucket': 'WebSocket upgrade requests take no token from the per-IP bucket (spec §10.3).',
+  'client-bucket-by-address': 'The per-client rate bucket is keyed by source address, not client_id (spec §10.3).',
+  'compare-sent-signature-length':
+    'An hmac-sha256 signature is compared only over the bytes the client sent (spec §8.7).',
+  'operator-revocation-keeps-sessions':
+    "An operator's revocation leaves the client's live sessions open (spec §9.3).",
 } as const
 
 export type FaultName = keyof typeof FAULTS

@@ -50,6 +50,7 @@ export const REQ = {
   clockSkew: 'pw-sig-8.7-clock-skew',
   replayedNonce: 'pw-sig-8.7-replayed-nonce',
   claimAfterVerify: 'pw-sig-8.7-claim-after-verify',
+  signatureLength: 'pw-sig-8.7-signature-length',
 } as const
 
 /** The expected answer of a refused request: the problem type URI and its HTTP status. */

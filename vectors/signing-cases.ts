@@ -181,6 +181,23 @@ export function missingAndKeyCases(c: SigningContext): CaseSpec[] {
   ]
 }
 
+/**
+ * Spec §8.7 pw-sig-8.7-signature-length: the right signature cut to each of `lengths` bytes
+ * (all shorter than the algorithm's), and with a zero byte appended; each is signature-invalid.
+ */
+export function signatureLengthCases(lengths: readonly number[]): CaseSpec[] {
+  const requirements = [REQ.signatureLength]
+  return [
+    ...lengths.map((length): CaseSpec => ({
+      comment: `signature cut to its first ${length} bytes`, flags: ['WrongSignatureLength'],
+      mutate: editSignature((s) => s.slice(0, length)), requirements, expect: P.signatureInvalid,
+    })),
+    { comment: 'signature with a zero byte appended', flags: ['WrongSignatureLength'],
+      mutate: editSignature((s) => Uint8Array.from([...s, 0])), requirements,
+      expect: P.signatureInvalid },
+  ]
+}
+
 export function signatureCases(c: SigningContext): CaseSpec[] {
   const invalid = P.signatureInvalid
   return [
@@ -188,6 +205,7 @@ export function signatureCases(c: SigningContext): CaseSpec[] {
       expect: invalid },
     { comment: 'signature without its last byte', flags: ['TamperedSignature'],
       mutate: editSignature((s) => s.slice(0, -1)), expect: invalid },
+    ...signatureLengthCases([1, 16, 32]),
     { comment: 'method changed to PUT', flags: ['TamperedRequest'], mutate: withMethod('PUT'),
       expect: invalid },
     { comment: 'sent to /pairwire/v1/rpc instead', flags: ['TamperedRequest'],

@@ -77,6 +77,10 @@ export const SIGNING_NOTES: Record<string, Note> = {
   ),
   UnknownKey: note('AUTH_BYPASS', 'A keyid no registered client has.'),
   TamperedSignature: note('AUTH_BYPASS', 'The signature altered or cut; catches a missing verify.'),
+  WrongSignatureLength: note(
+    'AUTH_BYPASS',
+    'A prefix of the right signature, or it with a byte appended; catches a comparison over the bytes sent.',
+  ),
   TamperedRequest: note('AUTH_BYPASS', 'Method or target URI changed after signing.'),
   WrongKey: note('AUTH_BYPASS', "Signed with another client's key; catches keyid confusion."),
   WrongAlgorithm: note(

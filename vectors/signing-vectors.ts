@@ -13,6 +13,7 @@ import { PAIRINGS, pairingKeyOf, type PairingInput } from './pairing-vectors.ts'
 import { REQ } from './requirements.ts'
 import {
   digestAndComponentCases, malformedCases, missingAndKeyCases, orderCases, signatureCases,
+  signatureLengthCases,
   timeAndReplayCases, validCases, type SigningContext,
 } from './signing-cases.ts'
 import { editSignature, flipLastBit } from './signing-mutations.ts'
@@ -175,6 +176,7 @@ function hmacGroup(): Draft {
       signer: { ...ctx.other, keyid: ctx.signer.keyid }, expect: P.signatureInvalid },
     { comment: 'signed with hmac-sha256, labelled ed25519', flags: ['WrongAlgorithm'],
       params: { alg: 'ed25519' }, expect: P.signatureInvalid },
+    ...signatureLengthCases([1, 31]),
     ...timeAndReplayCases(ctx),
     { comment: 'keyid of a client that is not registered', flags: ['UnknownKey'],
       signer: ctx.stranger, expect: P.unknownKey },

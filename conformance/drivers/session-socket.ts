@@ -44,6 +44,7 @@ export class SocketObserver {
   readonly #waiters = new Set<() => void>()
   #closed: Closed | undefined
   #pings = 0
+  #handshakeDone = false
 
   readonly #record: CaseContext['record'] | undefined
 
@@ -77,6 +78,20 @@ export class SocketObserver {
 
   get pings(): number {
     return this.#pings
+  }
+
+  /** Whether the harness read a valid Noise message 2 on this socket (drivers/session.ts). */
+  get handshakeDone(): boolean {
+    return this.#handshakeDone
+  }
+
+  markHandshakeDone(): void {
+    this.#handshakeDone = true
+  }
+
+  /** The frames received and not yet consumed, left in the queue. */
+  peek(): readonly Frame[] {
+    return [...this.#frames]
   }
 
   /** Frames received and not yet consumed. */

@@ -216,6 +216,7 @@ export async function handshake(
   const checked = validateMessage('handshake-device-payload', payload)
   if (!checked.ok) failCase(`invalid message 2 payload: ${checked.errors}`, 'handshake-device-payload', payload)
   const maxFrame = options.maxFrame ?? SIZES.noiseMaxMessage
+  socket.markHandshakeDone()
   return new NoiseSession(ctx, socket, new NoiseTransport(state.split()), payload as DevicePayload, maxFrame)
 }
 
@@ -252,7 +253,24 @@ export async function expectClose(
   if (options.reason && closed.reason !== entry.reason) {
     return fail(`close reason must be the registry name "${entry.reason}" (§7.9)`, expected, actual)
   }
-  return null
+  return cleartextBeforeClose(socket)
+}
+
+/**
+ * Spec §7.5 {#pw-sess-7.5-no-cleartext}, on every path that ends in a close: the only frames in
+ * clear are the two handshake messages, Ping, Pong and Close. So before message 2 was read, the
+ * device may have sent no data frame at all ahead of its close (message 2 comes only with
+ * success), and after it, no text frame; binary frames after message 2 are left to the session,
+ * which must authenticate them (expectRejected).
+ */
+export function cleartextBeforeClose(socket: SocketObserver): FailVerdict | null {
+  const frames = socket.peek()
+  const clear = socket.handshakeDone ? frames.filter((f) => !f.binary) : frames
+  if (clear.length === 0) return null
+  const shown = clear.map((f) => `${f.binary ? 'binary' : 'text'} frame of ${f.data.length} bytes`)
+  const when = socket.handshakeDone ? 'after message 2' : 'instead of message 2'
+  return fail(`the device sent data in clear ${when} before its close (pw-sess-7.5-no-cleartext)`,
+    'only Ping, Pong and Close', shown)
 }
 
 /**

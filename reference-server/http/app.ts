@@ -13,12 +13,12 @@ import { rejectUpgrade, sendProblem } from '../problem.ts'
 import { StoreUnavailableError } from '../store/index.ts'
 import { clientsSelf, rpc, tickets } from './client-endpoints.ts'
 import type { HttpDeps } from './deps.ts'
-import { discovery, testPin } from './device-endpoints.ts'
+import { discovery, testPin, testRevoke } from './device-endpoints.ts'
 import { HttpProblem } from './http-problem.ts'
 import { pairFinish, pairStart } from './pairing-endpoints.ts'
 import { Router, type Exchange } from './router.ts'
 
-/** The endpoints; test/pin exists only with the test interface on (spec §12.2). */
+/** The endpoints; test/pin and test/revoke exist only with the test interface on (spec §12.2). */
 export function createRouter(deps: HttpDeps): Router {
   const router = new Router()
     .add('GET', PATHS.discovery, discovery(deps))
@@ -28,7 +28,8 @@ export function createRouter(deps: HttpDeps): Router {
     .add('POST', PATHS.rpc, rpc(deps))
     .add('DELETE', PATHS.clientsSelf, clientsSelf(deps))
     .add('GET', PATHS.websocket, notAnUpgrade)
-  return deps.ctx.testHooks ? router.add('POST', PATHS.testPin, testPin(deps)) : router
+  if (!deps.ctx.testHooks) return router
+  return router.add('POST', PATHS.testPin, testPin(deps)).add('POST', PATHS.testRevoke, testRevoke(deps))
 }
 
 /**

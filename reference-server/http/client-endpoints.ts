@@ -26,7 +26,9 @@ interface SignedExchange {
 async function signedRequest(deps: HttpDeps, ex: Exchange): Promise<SignedExchange> {
   const body = await readBody(ex, deps.body)
   const client = await authenticate(deps.ctx, ex, body)
-  const decision = deps.clientLimiter?.take(client.client_id)
+  // §10.3: keyed by client_id (fault client-bucket-by-address: by the source address).
+  const byAddress = deps.ctx.faults.has('client-bucket-by-address')
+  const decision = deps.clientLimiter?.take(byAddress ? ex.remote : client.client_id)
   if (decision?.allowed === false) {
     throw new HttpProblem(PROBLEMS.rateLimited, { retryAfter: decision.retryAfter })
   }

@@ -1,6 +1,6 @@
 /**
  * The device's unauthenticated endpoints besides pairing: discovery (spec §4) and the optional
- * test-control PIN endpoint (spec §12), routed only when the test interface is on and answering
+ * test-control endpoints (spec §12: test/pin, test/revoke), routed only when the test interface is on and answering
  * only loopback peers; otherwise it is indistinguishable from an unknown path.
  */
 import { base64urlEncode } from '../../protocol/encoding.ts'
@@ -11,7 +11,8 @@ import type { HttpDeps } from './deps.ts'
 import { HttpProblem } from './http-problem.ts'
 import { isLoopbackAddress } from './loopback.ts'
 import { readMessage } from './message.ts'
-import { sendJson } from './respond.ts'
+import { revokeClient } from './revocation.ts'
+import { sendJson, sendNoContent } from './respond.ts'
 import type { Handler } from './router.ts'
 
 export const BASE_PROFILES = ['pairing', 'session', 'signed-http'] as const
@@ -49,5 +50,18 @@ export function testPin(deps: HttpDeps): Handler {
     const { pin, expiresAt } = await deps.window.open(ttl, ctx.now())
     ctx.log.info('pairing.window-open', { expires_at: expiresAt, by: 'test-control' })
     sendJson(ex.res, 200, { v: PROTOCOL_VERSION, pin, expires_at: expiresAt })
+  }
+}
+
+/** Spec §12.4: the operator's revocation (§9.3), reachable by the harness; 404 for no client. */
+export function testRevoke(deps: HttpDeps): Handler {
+  const { ctx } = deps
+  return async (ex) => {
+    if (!isLoopbackAddress(ex.remote)) throw new HttpProblem(PROBLEMS.notFound)
+    const message = await readMessage(ex, deps.body, 'test-revoke-request')
+    if (!(await revokeClient(ctx, message.client_id, 'operator'))) {
+      throw new HttpProblem(PROBLEMS.notFound)
+    }
+    sendNoContent(ex.res)
   }
 }

@@ -6,7 +6,7 @@ import { deviceIdOf } from '../../protocol/ids.ts'
 import { LIMIT_DEFAULTS, PATHS, PROBLEMS } from '../../protocol/registry.ts'
 import { validatePin } from '../../protocol/spake2/index.ts'
 import { validateMessage } from '../../schemas/validate.ts'
-import { expectProblem, newClient, pairStart, postJson, startDevice } from './test-fixture.ts'
+import { audited, expectProblem, newClient, pair, pairStart, postJson, startDevice } from './test-fixture.ts'
 
 t.test('discovery: identity, versions, profiles, algorithms and every limit', async (t) => {
   const device = await startDevice(t, { name: 'Workshop gateway', limits: { pin_ttl: 60 } })
@@ -75,4 +75,23 @@ t.test('unknown paths are 404; known paths with another method are 405 with Allo
   const query = await fetch(device.url + PATHS.discovery + '?x=1')
   t.equal(query.status, 200, 'the query is not part of the route')
   await query.body?.cancel()
+})
+
+t.test('test/revoke revokes as the operator: 204, audited by operator; 404 for no client', async (t) => {
+  const device = await startDevice(t, { testHooks: true })
+  const client = await pair(device)
+  const revoked = await postJson(device, PATHS.testRevoke, { v: 1, client_id: client.clientId })
+  t.equal(revoked.status, 204)
+  t.equal(await device.ctx.store.getClient(client.clientId), undefined, 'the record is gone')
+  t.same(audited(device, 'client.revoke').map((e) => e['by']), ['operator'])
+  const again = await postJson(device, PATHS.testRevoke, { v: 1, client_id: client.clientId })
+  await expectProblem(t, again, PROBLEMS.notFound)
+  const malformed = await postJson(device, PATHS.testRevoke, { v: 1, client_id: 'pwc_short' })
+  await expectProblem(t, malformed, PROBLEMS.malformedRequest)
+})
+
+t.test('without the test interface test/revoke is 404 not-found', async (t) => {
+  const device = await startDevice(t)
+  const body = { v: 1, client_id: 'pwc_JPbtasv-EAnAMNfKVnwzyg' }
+  await expectProblem(t, await postJson(device, PATHS.testRevoke, body), PROBLEMS.notFound)
 })

@@ -11,7 +11,7 @@
  * and the keyid only (spec §9.4): never the signature, the nonce or the key.
  */
 import { hkdfSha256 } from '../../protocol/crypto/index.ts'
-import { base64urlDecode, utf8Encode } from '../../protocol/encoding.ts'
+import { base64urlDecode, constantTimeEqual, utf8Encode } from '../../protocol/encoding.ts'
 import { isProtocolError } from '../../protocol/errors.ts'
 import {
   checkSignatureTime,
@@ -100,6 +100,17 @@ async function claimNonce(ctx: ServerContext, parsed: ParsedSignedRequest): Prom
   }
 }
 
+/**
+ * Fault compare-sent-signature-length: an hmac-sha256 signature is compared with as many bytes
+ * of the right MAC as the client sent, so one byte forges a request in ~256 tries (§8.7).
+ */
+function truncatedMacMatches(ctx: ServerContext, parsed: ParsedSignedRequest, key: Uint8Array) {
+  const { signature } = parsed
+  if (!ctx.faults.has('compare-sent-signature-length') || parsed.params.alg !== 'hmac-sha256') return false
+  const mac = ctx.backend.hmacSha256(key, parsed.signatureBase)
+  return signature.length > 0 && constantTimeEqual(mac.subarray(0, signature.length), signature)
+}
+
 async function verify(
   ctx: ServerContext,
   ex: Exchange,
@@ -115,7 +126,9 @@ async function verify(
   const claimFirst = ctx.faults.has('claim-nonce-before-verify')
   if (claimFirst) await claimNonce(ctx, parsed)
   const key = verificationKey(ctx, parsed, client)
-  const params = step(() => verifyParsedSignature(parsed, key, ctx.backend))
+  const params = truncatedMacMatches(ctx, parsed, key)
+    ? parsed.params
+    : step(() => verifyParsedSignature(parsed, key, ctx.backend))
   const timely = checkSignatureTime(params, ctx.now(), ctx.limits.skew)
   if (!timely && !ctx.faults.has('skip-skew-check')) {
     // Spec §8.7 {#pw-sig-8.7-clock-skew-time}: the device's time lets the client measure its offset.

@@ -96,7 +96,9 @@ export async function admit(
   ctx: ServerContext,
   ipLimiter?: IpLimiter,
 ): Promise<Admission> {
-  const rate = ipLimiter?.take(req.socket.remoteAddress ?? '')
+  // §10.3: upgrades take a token like every HTTP request (fault upgrades-skip-ip-bucket: none).
+  const skip = ctx.faults.has('upgrades-skip-ip-bucket')
+  const rate = skip ? undefined : ipLimiter?.take(req.socket.remoteAddress ?? '')
   if (rate?.allowed === false) {
     return { ok: false, problem: PROBLEMS.rateLimited, retryAfter: rate.retryAfter }
   }

@@ -166,12 +166,12 @@ export class Session implements LiveSession {
     try {
       payload = noise.readMessage(message1)
     } catch {
-      this.close(CLOSES.handshakeFailed)
+      this.#refuseHandshake(CLOSES.handshakeFailed)
       return
     }
     const refusal = this.#acceptClientPayload(payload)
     if (refusal !== null) {
-      this.close(refusal)
+      this.#refuseHandshake(refusal)
       return
     }
     this.#sessionId = base64urlEncode(this.#ctx.backend.randomBytes(SESSION_ID_BYTES))
@@ -188,6 +188,17 @@ export class Session implements LiveSession {
     this.#outbox.send(message2)
     this.#record('session.open', {})
     this.#startKeepalive()
+  }
+
+  /**
+   * §7.4: closes on a refused message 1. Fault explain-handshake-failure-in-clear first sends a
+   * JSON text frame saying why, which §7.5 forbids: nothing but Close may follow a failure.
+   */
+  #refuseHandshake(entry: CloseEntry): void {
+    if (this.#ctx.faults.has('explain-handshake-failure-in-clear')) {
+      this.#ws.send(JSON.stringify({ error: entry.reason, code: entry.code }))
+    }
+    this.close(entry)
   }
 
   /** §7.4: the close entry refusing message 1's payload, or null when it is acceptable. */

@@ -90,6 +90,11 @@ export const TestPinResponse = message(
   'POST /pairwire/v1/test/pin 200 body (spec §12)',
 )
 
+export const TestRevokeRequest = message(
+  { client_id: ClientId },
+  'POST /pairwire/v1/test/revoke request body (spec §12.4)',
+)
+
 export const MESSAGE_SCHEMAS = {
   discovery: Discovery,
   'pair-start-request': PairStartRequest,
@@ -106,6 +111,7 @@ export const MESSAGE_SCHEMAS = {
   'jsonrpc-notification': JsonrpcNotification,
   'test-pin-request': TestPinRequest,
   'test-pin-response': TestPinResponse,
+  'test-revoke-request': TestRevokeRequest,
 } as const satisfies Record<string, TSchema>
 
 export type MessageName = keyof typeof MESSAGE_SCHEMAS

@@ -101,6 +101,7 @@ export const SAMPLES: { readonly [N in MessageName]: Sample<N> } = {
     binary: {},
   },
   'test-pin-request': { valid: { v: 1, ttl: 120 }, binary: {} },
+  'test-revoke-request': { valid: { v: 1, client_id: 'pwc_JPbtasv-EAnAMNfKVnwzyg' }, binary: {} },
   'test-pin-response': {
     valid: { v: 1, pin: '480916', expires_at: NOW + LIMIT_DEFAULTS.pin_ttl },
     binary: {},

@@ -1,7 +1,9 @@
 /**
  * Spec §2.5 {#pw-conv-2.5-reject-noncanonical}: base64url values with padding, a character
  * outside the alphabet, non-zero unused bits or the wrong decoded length are rejected with 400
- * malformed-request. Each probe breaks exactly one value of an otherwise valid body.
+ * malformed-request. Each probe breaks exactly one value of an otherwise valid body, and every
+ * fixed-length binary member of a request body is broken each way: client_key and pA of
+ * pair/start, pairing_id and cA of pair/finish (one byte short, one long, far short included).
  */
 import { PATHS, PROBLEMS } from '../../../protocol/registry.ts'
 import type { CaseDefinition } from '../../model.ts'
@@ -24,6 +26,7 @@ export function noncanonical(text: string): [string, string][] {
     ['with non-zero unused bits', withUnusedBits(text)],
     ['one character short', text.slice(0, -1)],
     ['with one more byte', `${text}AA`],
+    ['far short (its first 3 bytes)', text.slice(0, 4)],
   ]
 }
 
@@ -45,7 +48,9 @@ export const rejectNoncanonical: CaseDefinition = {
   async run(ctx) {
     return runProbes(ctx, [
       ...broken(PATHS.pairStart, validPairStart(ctx), 'client_key', 'pair/start'),
+      ...broken(PATHS.pairStart, validPairStart(ctx), 'pA', 'pair/start'),
       ...broken(PATHS.pairFinish, validPairFinish(), 'pairing_id', 'pair/finish'),
+      ...broken(PATHS.pairFinish, validPairFinish(), 'cA', 'pair/finish'),
     ])
   },
 }

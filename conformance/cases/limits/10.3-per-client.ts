@@ -3,12 +3,14 @@
  * client_id empty is refused 429 rate-limited. A freshly paired client sends signed
  * `pairwire.echo` calls to /pairwire/v1/rpc until a 429; a cheap unsigned request right after
  * tells the per-client refusal from the per-IP one (the per-IP bucket must still admit it).
+ * The bucket is the client_id's, not the address's: a second client paired from the same address
+ * must still be admitted right after the first one's 429.
  */
 import { METHODS, PATHS, PROBLEMS } from '../../../protocol/registry.ts'
-import { expectProblem, httpRequest } from '../../drivers/http.ts'
-import { pairClient } from '../../drivers/pairing.ts'
+import { expectProblem, httpRequest, summarize } from '../../drivers/http.ts'
+import { pairClient, type PairedClient } from '../../drivers/pairing.ts'
 import { signedRequest } from '../../drivers/signed.ts'
-import type { CaseDefinition } from '../../model.ts'
+import type { CaseContext, CaseDefinition } from '../../model.ts'
 import { PHASES } from '../../phases.ts'
 import { fail, firstFailure, skip } from '../../verdicts.ts'
 import { flood } from './flood.ts'
@@ -36,14 +38,15 @@ export const perClient: CaseDefinition = {
       )
     }
     const client = await pairClient(ctx)
+    const neighbour = await pairClient(ctx, { name: 'same address, another client' })
     let id = 0
-    const result = await flood(ctx, capacity, (quiet) =>
-      signedRequest(quiet, client, {
+    const echo = (quiet: CaseContext, who: PairedClient) =>
+      signedRequest(quiet, who, {
         method: 'POST',
         path: PATHS.rpc,
         body: { jsonrpc: '2.0', id: (id += 1), method: METHODS.echo, params: {} },
-      }),
-    )
+      })
+    const result = await flood(ctx, capacity, (quiet) => echo(quiet, client))
     const { refused, sent, seconds, allowed } = result
     if (refused === undefined) {
       const message = `${sent} signed requests of one client in ${seconds.toFixed(1)} s and no 429`
@@ -55,6 +58,12 @@ export const perClient: CaseDefinition = {
     const probe = await httpRequest(judged, { method: 'GET', path: PATHS.discovery, step })
     if (probe.status === 429) {
       return skip('the per-IP bucket ran out before the per-client one; cannot tell them apart')
+    }
+    const other = await echo({ ...judged, record: ctx.record }, neighbour)
+    ctx.record({ step: 'signed request of another client from the same address', expected: 200, actual: other.status })
+    if (other.status !== 200) {
+      return fail("one client's empty bucket refused another client from the same address: the " +
+        'per-client bucket must be keyed by client_id', 200, summarize(other))
     }
     return firstFailure(expectProblem(refused, PROBLEMS.rateLimited))
   },

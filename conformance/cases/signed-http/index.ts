@@ -13,6 +13,7 @@ import { parameters } from './8.7-parameters.ts'
 import { replayedNonce } from './8.7-replayed-nonce.ts'
 import { requestSequences } from './8.7-request-sequences.ts'
 import { signatureInvalid } from './8.7-signature-invalid.ts'
+import { signatureLength } from './8.7-signature-length.ts'
 import { signatureMissing } from './8.7-signature-missing.ts'
 import { unknownKey } from './8.7-unknown-key.ts'
 import { unsupportedAlgorithm } from './8.7-unsupported-algorithm.ts'
@@ -33,6 +34,7 @@ export const cases: CaseDefinition[] = [
   digestMismatch,
   unknownKey,
   signatureInvalid,
+  signatureLength,
   clockSkew,
   replayedNonce,
   claimAfterVerify,
