@@ -18,6 +18,7 @@ export const FAULTS = {
   'accept-oversized-body': 'Bodies larger than max_body are read and processed (spec §10).',
   'no-rate-limit': 'Per-IP and per-client rate limits are off (spec §10).',
   'claim-nonce-before-verify': 'The nonce is claimed before the signature is verified (spec §8).',
+  'identity-k-fast-path': 'pair/start answers faster when pA = w·M makes K the identity (spec §5.7).',
 } as const
 
 export type FaultName = keyof typeof FAULTS

@@ -16,7 +16,7 @@ import {
   type ProblemEntry,
 } from '../../protocol/registry.ts'
 import { confirmationMac, confirmDevicePairing } from '../../protocol/spake2/index.ts'
-import { checkShare, respondToShare } from '../pairing/device-share.ts'
+import { checkShare, respondToShare, respondToShareFast } from '../pairing/device-share.ts'
 import type { PendingPairing } from '../pairing/pending.ts'
 import type { Attempt } from '../pairing/window.ts'
 import { recordSecret } from '../secret-sweep.ts'
@@ -52,7 +52,8 @@ export function pairStart(deps: HttpDeps): Handler {
     if (!(await deps.pending.hasRoom(window.generation, now))) throw full()
     const deviceKey = ctx.identity.publicKey
     const { backend } = ctx
-    const { pB, state } = respondToShare({ pin: window.pin, clientKey, deviceKey, pA, backend })
+    const respond = ctx.faults.has('identity-k-fast-path') ? respondToShareFast : respondToShare
+    const { pB, state } = respond({ pin: window.pin, clientKey, deviceKey, pA, backend })
     const expiresAt = now + ctx.limits.pairing_ttl
     const pending = { state, windowGeneration: window.generation, clientKey,
       clientName: message.client_name, expiresAt }

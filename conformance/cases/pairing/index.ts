@@ -16,6 +16,7 @@ import { afterConfirmation } from './5.6-after-confirmation.ts'
 import { pairingKey } from './5.6-pairing-key.ts'
 import { identityKNoOracle } from './5.7-identity-k-no-oracle.ts'
 import { invalidShare } from './5.7-invalid-share.ts'
+import { uniformWork } from './5.7-uniform-work.ts'
 import { attemptsRemaining } from './5.8-attempts-remaining.ts'
 import { cbAfterCa } from './5.8-cb-after-ca.ts'
 import { repairReplaces } from './5.8-repair-replaces.ts'
@@ -42,6 +43,7 @@ export const cases: CaseDefinition[] = [
   afterConfirmation,
   invalidShare,
   identityKNoOracle,
+  uniformWork,
   unknownPairing,
   singleUse,
   attemptsRemaining,
