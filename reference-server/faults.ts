@@ -19,6 +19,7 @@ export const FAULTS = {
   'no-rate-limit': 'Per-IP and per-client rate limits are off (spec §10).',
   'claim-nonce-before-verify': 'The nonce is claimed before the signature is verified (spec §8).',
   'identity-k-fast-path': 'pair/start answers faster when pA = w·M makes K the identity (spec §5.7).',
+  'nonce-ttl-2-skew': 'Signed HTTP: nonces are kept 2 × skew, one second short of the window (spec §8.8).',
 } as const
 
 export type FaultName = keyof typeof FAULTS
