@@ -20,6 +20,7 @@ export const FAULTS = {
   'claim-nonce-before-verify': 'The nonce is claimed before the signature is verified (spec §8).',
   'identity-k-fast-path': 'pair/start answers faster when pA = w·M makes K the identity (spec §5.7).',
   'nonce-ttl-2-skew': 'Signed HTTP: nonces are kept 2 × skew, one second short of the window (spec §8.8).',
+  'continue-before-413': 'Expect: 100-continue is answered 100 Continue before the 413 (spec §10.2).',
 } as const
 
 export type FaultName = keyof typeof FAULTS
