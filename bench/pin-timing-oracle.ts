@@ -46,7 +46,7 @@ async function attackWindow(url: string, k: number): Promise<boolean> {
     const pA = encodeShare(M.multiply(passwordScalar(guess).w))
     const body = {
       v: PROTOCOL_VERSION,
-      client_key: base64urlEncode(defaultBackend.randomBytes(32)),
+      client_key: base64urlEncode(defaultBackend.ed25519PublicKey(defaultBackend.randomBytes(32))),
       client_name: 'attacker',
       pA: base64urlEncode(pA),
     }

@@ -7,7 +7,7 @@
  */
 import { base64urlDecode, base64urlEncode } from '../../protocol/encoding.ts'
 import { isProtocolError } from '../../protocol/errors.ts'
-import { clientIdOf } from '../../protocol/ids.ts'
+import { clientIdOf, isAcceptableClientKey } from '../../protocol/ids.ts'
 import {
   CLOSES,
   PROBLEMS,
@@ -43,6 +43,10 @@ export function pairStart(deps: HttpDeps): Handler {
     const message = await readMessage(ex, deps.body, 'pair-start-request')
     const pA = base64urlDecode(message.pA, SIZES.p256UncompressedPoint)
     const clientKey = base64urlDecode(message.client_key, SIZES.ed25519PublicKey)
+    // §5.7 step 1: a small-order or non-point client_key (fault accept-small-order-key lets it in).
+    if (!isAcceptableClientKey(clientKey) && !ctx.faults.has('accept-small-order-key')) {
+      throw new HttpProblem(PROBLEMS.malformedRequest)
+    }
     requireValidShare(deps, pA)
     const now = ctx.now()
     // §5.4: the window's TTL is checked at pair/start (and again at pair/finish).
