@@ -9,7 +9,7 @@
  *
  * So every pA takes the same path and does the same work: K = y·pA − (w·y)·M, two multiplications
  * of points that are never the identity (pA passed decodeShare, M is fixed), one subtraction, and
- * a decoy point D = r·P drawn for every request. TT takes the encoding of K, or of D when K is the
+ * a decoy point D = r·P (+ K, so that its encoding costs the same inversion) for every request. TT takes the encoding of K, or of D when K is the
  * identity (a selection between two points already computed), and the key schedule runs on it.
  * An attacker cannot know r, so a pending pairing built on D fails its confirmation like a wrong
  * guess (a forged cA verifies with probability 2^-256) and nothing derived from the PIN alone is kept.
@@ -49,7 +49,9 @@ export function respondToShare(input: ShareInput): { pB: Uint8Array; state: Devi
   // h = 1 for P-256, so K = h·y·(pA − w·M) = y·pA − ((w·y) mod n)·M; w, y ∈ [1, n−1] and n is
   // prime, so (w·y) mod n is never 0.
   const K = decodeShare(pA).multiply(y).subtract(M.multiply((w * y) % n))
-  const decoy = P.multiply(randomScalar(backend))
+  // D + K, not D: multiply returns Z = 1, which toAffine encodes without the field inversion that
+  // K (a sum, Z ≠ 1) needs; the addition gives the decoy a Z ≠ 1 too, and equals D when K = 0.
+  const decoy = P.multiply(randomScalar(backend)).add(K)
   const pB = computeShare('B', y, w)
   const TT = transcript({ A, B, pA, pB, K: encodeShare(K.is0() ? decoy : K), w })
   const { Ke, KcA, KcB } = keySchedule(TT, PAIRING_AAD, backend)
