@@ -28,6 +28,7 @@ import { idleTimeout } from './7.7-idle-timeout.ts'
 import { ping } from './7.7-ping.ts'
 import { closeReasonCase } from './7.9-close-reason.ts'
 import { reservedCodes } from './7.9-reserved-codes.ts'
+import { closeAnswerCase } from './7.9-close-answer.ts'
 
 export const cases: CaseDefinition[] = [
   noiseProfile,
@@ -58,4 +59,5 @@ export const cases: CaseDefinition[] = [
   idleTimeout,
   closeReasonCase,
   reservedCodes,
+  closeAnswerCase,
 ]
