@@ -59,15 +59,22 @@ function runArgs(script: string): string[] {
   return [...loader, '--import', pathToFileURL(file('bench/gc-on-signal')).href, file(script)]
 }
 
-/** Starts one server process; `store` applies to pairwire only (memory | redis://…). */
-export async function startServer(kind: ServerKind, store = 'memory'): Promise<Child> {
+/**
+ * Starts one server process; `store` and `extra` (more pairwire-server flags, e.g. --fault NAME)
+ * apply to pairwire only (memory | redis://…).
+ */
+export async function startServer(
+  kind: ServerKind,
+  store = 'memory',
+  extra: readonly string[] = [],
+): Promise<Child> {
   const stateDir = mkdtempSync(join(tmpdir(), 'pairwire-bench-'))
   // BENCH_NODE_ARGS adds flags to every server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []
-  const args = [...extra, '--expose-gc', ...runArgs(SCRIPTS[kind])]
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []
+  const args = [...nodeArgs, '--expose-gc', ...runArgs(SCRIPTS[kind])]
   if (kind === 'pairwire') {
     args.push('--port', '0', '--store', store, '--state-dir', stateDir, '--test-hooks')
-    args.push(...UNLIMITED)
+    args.push(...UNLIMITED, ...extra)
   }
   // The device logs every request on stderr; nobody reads it during a benchmark.
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })

@@ -1,10 +1,10 @@
 // Checks spec requirements: pw-keys-3.2-id-derivation, pw-keys-3.2-verify-id
 import { ed25519 } from '@noble/curves/ed25519.js'
 import t from 'tap'
-import { availableBackends } from './crypto/index.ts'
+import { availableBackends, defaultBackend } from './crypto/index.ts'
 import { base64urlEncode, hexDecode } from './encoding.ts'
 import { ProtocolError } from './errors.ts'
-import { clientIdOf, deviceIdOf, idBytes, isWellFormedId } from './ids.ts'
+import { clientIdOf, deviceIdOf, idBytes, isAcceptableClientKey, isWellFormedId } from './ids.ts'
 
 // RFC 8032 §7.1 TEST 1 public key; its SHA-256 computed independently with sha256sum.
 const rfc8032Key = hexDecode('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a')
@@ -41,4 +41,13 @@ t.test('isWellFormedId checks prefix, alphabet, length and canonical encoding', 
   t.notOk(isWellFormedId('device', 'pwd_' + 'A'.repeat(21) + 'B'), 'non-canonical trailing bits')
   t.notOk(isWellFormedId('device', 7), 'not a string')
   t.same(idBytes('pwd_x'), Uint8Array.of(0x70, 0x77, 0x64, 0x5f, 0x78))
+})
+
+t.test('pw-pair-5.7-client-key: small-order and non-point client keys are not acceptable', async (t) => {
+  const identity = new Uint8Array(32)
+  identity[0] = 1
+  t.equal(isAcceptableClientKey(new Uint8Array(32)), false, '0^32, order 4')
+  t.equal(isAcceptableClientKey(identity), false, 'the identity')
+  t.equal(isAcceptableClientKey(new Uint8Array(32).fill(0xff)), false, 'not a strict encoding')
+  t.equal(isAcceptableClientKey(defaultBackend.ed25519PublicKey(new Uint8Array(32).fill(7))), true)
 })

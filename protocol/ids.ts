@@ -3,6 +3,7 @@
  * of the party's 32-byte Ed25519 public key. Anyone holding the key can recompute the id, so an id
  * is verifiable, and two keys collide only with probability about 2^-64 over 2^32 keys.
  */
+import { ed25519 } from '@noble/curves/ed25519.js'
 import { defaultBackend, type CryptoBackend } from './crypto/index.ts'
 import { base64urlDecode, base64urlEncode, utf8Encode } from './encoding.ts'
 import { ProtocolError } from './errors.ts'
@@ -42,3 +43,17 @@ export function isWellFormedId(kind: IdKind, id: unknown): id is string {
 
 /** The ASCII bytes of an id, as they enter the Noise prologue (spec §7.3). */
 export const idBytes = (id: string): Uint8Array => utf8Encode(id)
+
+/**
+ * Spec §5.7 pw-pair-5.7-client-key: a client key a device accepts at pair/start is the strict
+ * (RFC 8032 §5.1.3) encoding of a curve point outside the small-order subgroup. A small-order key
+ * (0^32 among them, a point of order 4) has signatures that verify for many messages at once
+ * under a lax verifier, and its client_id names no one who holds a secret key.
+ */
+export function isAcceptableClientKey(key: Uint8Array): boolean {
+  try {
+    return !ed25519.Point.fromBytes(key).isSmallOrder()
+  } catch {
+    return false
+  }
+}

@@ -77,6 +77,7 @@ t.test('operator revocation closes live sessions with 4403; unknown ids are fals
   t.match(audited(device, 'client.revoke'), [{ client_id: client.clientId, by: 'operator' }])
 })
 
+// Spec §5.8 {#pw-pair-5.8-repair-closes-sessions}: the old pairing key's sessions end with 4403.
 t.test('re-pairing the same key replaces the record and closes the old sessions', async (t) => {
   const device = await startDevice(t)
   const client = await pair(device)

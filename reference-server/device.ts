@@ -175,6 +175,10 @@ export async function createDevice(options: DeviceOptions): Promise<Device> {
   // expectation, which RFC 9110 §10.1.1 lets a server ignore.
   server.on('clientError', createClientErrorListener(deps))
   server.on('checkExpectation', listener)
+  // Spec §10.2: Node would answer 100 Continue to every Expect: 100-continue before any handler
+  // ran, inviting a body the device may refuse unread; readBody sends it once the limits pass.
+  // Fault continue-before-413 keeps Node's default.
+  if (!ctx.faults.has('continue-before-413')) server.on('checkContinue', listener)
   // One per-IP budget for HTTP requests and WebSocket upgrades alike (spec §10.3).
   const sessions = attachSessions(server, ctx, { ipLimiter: deps.ipLimiter })
   const unsubscribe = closeSessionsOnRemoval(ctx)

@@ -26,6 +26,11 @@ export const FAULTS = {
     'An hmac-sha256 signature is compared only over the bytes the client sent (spec §8.7).',
   'operator-revocation-keeps-sessions':
     "An operator's revocation leaves the client's live sessions open (spec §9.3).",
+  'identity-k-fast-path': 'pair/start answers faster when pA = w·M makes K the identity (spec §5.7).',
+  'nonce-ttl-2-skew': 'Signed HTTP: nonces are kept 2 × skew, one second short of the window (spec §8.8).',
+  'continue-before-413': 'Expect: 100-continue is answered 100 Continue before the 413 (spec §10.2).',
+  'accept-small-order-key': 'pair/start accepts a small-order Ed25519 client_key such as 0^32 (spec §5.7).',
+  'echo-client-close': 'A client\'s Close frame is answered with its own code and reason bytes (spec §7.9).',
 } as const
 
 export type FaultName = keyof typeof FAULTS

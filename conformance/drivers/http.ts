@@ -274,3 +274,17 @@ export function expectJsonMessage(
   }
   return expectJsonSchema(name, res.json)
 }
+
+/**
+ * One request timed from just after pacing to the end of the answer's body, in milliseconds
+ * (timing cases, drivers/timing.ts); not sent again after a 429, which the case then judges.
+ */
+export async function timedHttpRequest(
+  ctx: HttpContext,
+  req: HttpRequest,
+): Promise<{ res: HttpResponse; ms: number }> {
+  await pace(ctx)
+  const started = performance.now()
+  const res = await sendOnce(ctx, req)
+  return { res, ms: performance.now() - started }
+}

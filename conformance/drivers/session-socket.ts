@@ -140,8 +140,10 @@ export class SocketObserver {
     })
   }
 
-  close(code?: number, reason?: string): void {
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code, reason)
+  /** Starts the closing handshake; a byte reason is sent as it is, even when not UTF-8. */
+  close(code?: number, reason?: string | Uint8Array): void {
+    const data = reason instanceof Uint8Array ? Buffer.from(reason) : reason
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code, data)
   }
 
   terminate(): void {

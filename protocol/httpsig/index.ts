@@ -27,6 +27,7 @@ export { DIGEST_ALGORITHM, contentDigest, verifyContentDigest } from './content-
 export {
   NONCE_BYTES,
   checkSignatureTime,
+  nonceTtlSeconds,
   requestHmacKey,
   coveredComponents,
   newNonce,

@@ -219,6 +219,15 @@ export function verifyParsedSignature(
 }
 
 /**
+ * Spec §8.8: how long a claimed (keyid, nonce) must be kept, in seconds. `now` counts whole
+ * seconds, so a request passes the clock check for real times in [created − skew,
+ * created + skew + 1): 2 × skew + 1 seconds, one more than the skew arithmetic suggests.
+ */
+export function nonceTtlSeconds(skewSeconds: number): number {
+  return 2 * skewSeconds + 1
+}
+
+/**
  * The clock check of spec §8, pure: false when |now - created| > skew or expires < now. There
  * is no ProtocolError code for it; the server maps false to the `clock-skew` problem.
  */

@@ -4,7 +4,8 @@
  * 5. the declared size (max_body for a chunked body) must fit the global in-flight byte budget
  *    (§10.4) → 503 overloaded otherwise; the reservation is released when the response ends;
  * 6. the bytes are counted while they arrive and reading stops past max_body → 413.
- * Refusals made before the body is read close the connection after the answer (§10.2). The media
+ * Refusals made before the body is read close the connection after the answer (§10.2), and an
+ * Expect: 100-continue gets its 100 Continue only once steps 4-5 passed. The media
  * type is step 8, after authentication for signed endpoints: requireJsonMediaType.
  */
 import { PROBLEMS } from '../../protocol/registry.ts'
@@ -47,6 +48,8 @@ export async function readBody(ex: Exchange, rules: BodyRules): Promise<Uint8Arr
   const release = rules.inflight.reserve(declared ?? rules.maxBody)
   if (release === undefined) refuse(PROBLEMS.overloaded)
   ex.res.once('close', release)
+  // RFC 9110 §10.1.1: the client waits for 100 Continue; only now is the body welcome (§10.2).
+  if (ex.req.headers.expect?.toLowerCase() === '100-continue') ex.res.writeContinue()
   return collect(ex, rules)
 }
 

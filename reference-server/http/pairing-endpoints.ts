@@ -7,7 +7,7 @@
  */
 import { base64urlDecode, base64urlEncode } from '../../protocol/encoding.ts'
 import { isProtocolError } from '../../protocol/errors.ts'
-import { clientIdOf } from '../../protocol/ids.ts'
+import { clientIdOf, isAcceptableClientKey } from '../../protocol/ids.ts'
 import {
   CLOSES,
   PROBLEMS,
@@ -16,7 +16,7 @@ import {
   type ProblemEntry,
 } from '../../protocol/registry.ts'
 import { confirmationMac, confirmDevicePairing } from '../../protocol/spake2/index.ts'
-import { checkShare, respondToShare } from '../pairing/device-share.ts'
+import { checkShare, respondToShare, respondToShareFast } from '../pairing/device-share.ts'
 import type { PendingPairing } from '../pairing/pending.ts'
 import type { Attempt } from '../pairing/window.ts'
 import { recordSecret } from '../secret-sweep.ts'
@@ -43,6 +43,10 @@ export function pairStart(deps: HttpDeps): Handler {
     const message = await readMessage(ex, deps.body, 'pair-start-request')
     const pA = base64urlDecode(message.pA, SIZES.p256UncompressedPoint)
     const clientKey = base64urlDecode(message.client_key, SIZES.ed25519PublicKey)
+    // §5.7 step 1: a small-order or non-point client_key (fault accept-small-order-key lets it in).
+    if (!isAcceptableClientKey(clientKey) && !ctx.faults.has('accept-small-order-key')) {
+      throw new HttpProblem(PROBLEMS.malformedRequest)
+    }
     requireValidShare(deps, pA)
     const now = ctx.now()
     // §5.4: the window's TTL is checked at pair/start (and again at pair/finish).
@@ -52,7 +56,8 @@ export function pairStart(deps: HttpDeps): Handler {
     if (!(await deps.pending.hasRoom(window.generation, now))) throw full()
     const deviceKey = ctx.identity.publicKey
     const { backend } = ctx
-    const { pB, state } = respondToShare({ pin: window.pin, clientKey, deviceKey, pA, backend })
+    const respond = ctx.faults.has('identity-k-fast-path') ? respondToShareFast : respondToShare
+    const { pB, state } = respond({ pin: window.pin, clientKey, deviceKey, pA, backend })
     const expiresAt = now + ctx.limits.pairing_ttl
     const pending = { state, windowGeneration: window.generation, clientKey,
       clientName: message.client_name, expiresAt }

@@ -4,7 +4,7 @@
  * 2. look the keyid up among paired clients (401 unknown-key) and verify the signature with the
  *    client's Ed25519 key or its HMAC secret (401 signature-invalid);
  * 3. check the time: |now − created| ≤ skew and expires ≥ now (401 clock-skew);
- * 4. claim (keyid, nonce) in the replay store for 2 × skew (401 replayed-nonce).
+ * 4. claim (keyid, nonce) in the replay store for 2 × skew + 1 s (§8.8; 401 replayed-nonce).
  * So traffic that is not signed by a paired client never reaches the clock check or fills the
  * nonce store. @target-uri is rebuilt from the device's own scheme (plain HTTP on loopback) and
  * the Host field. Refusals at steps 7-10 are audited as signature.failure with the problem name
@@ -15,6 +15,7 @@ import { base64urlDecode, constantTimeEqual, utf8Encode } from '../../protocol/e
 import { isProtocolError } from '../../protocol/errors.ts'
 import {
   checkSignatureTime,
+  nonceTtlSeconds,
   parseSignedRequest,
   verifyParsedSignature,
   type HttpRequest,
@@ -94,7 +95,10 @@ function step<T>(run: () => T): T {
 
 async function claimNonce(ctx: ServerContext, parsed: ParsedSignedRequest): Promise<void> {
   const { keyid, nonce } = parsed.params
-  const fresh = await ctx.store.claim(`nonce:${keyid}:${nonce}`, 2 * ctx.limits.skew * 1000)
+  // Fault nonce-ttl-2-skew keeps the arithmetic before issue 21, without the rounding second.
+  const { skew } = ctx.limits
+  const ttl = ctx.faults.has('nonce-ttl-2-skew') ? 2 * skew : nonceTtlSeconds(skew)
+  const fresh = await ctx.store.claim(`nonce:${keyid}:${nonce}`, ttl * 1000)
   if (!fresh && !ctx.faults.has('accept-reused-nonce')) {
     throw new HttpProblem(PROBLEMS.replayedNonce)
   }

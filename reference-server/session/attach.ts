@@ -12,6 +12,7 @@ import { CLOSES, PROBLEMS } from '../../protocol/registry.ts'
 import type { ServerContext } from '../context.ts'
 import { rejectUpgrade } from '../problem.ts'
 import type { ClientRecord } from '../store/store.ts'
+import { answeringWebSocket } from './close-answer.ts'
 import { guardMessageLength } from './frame-guard.ts'
 import { admit, WEBSOCKET_VERSION, type Admission, type IpLimiter } from './gate.ts'
 import { sessionTableOf, type SessionTable } from './registry.ts'
@@ -62,6 +63,8 @@ export function attachSessions(
     // Spec §7.5: any text message closes with malformed-frame, so ws must not close one that is
     // not UTF-8 with its own 1007 first.
     skipUTF8Validation: true,
+    // Spec §7.9: a client's Close is answered 1000 normal, never echoed (close-answer.ts).
+    WebSocket: answeringWebSocket(ctx.faults.has('echo-client-close')),
   })
   let closing = false
 

@@ -32,6 +32,7 @@ import { validateMessage } from '../../schemas/validate.ts'
 import type { RpcCaller, ServerContext } from '../context.ts'
 import { dispatchRpcText, JSONRPC_VERSION, rpcError, type RpcResponse } from '../rpc/index.ts'
 import type { ClientRecord } from '../store/store.ts'
+import { closeWithEntry } from './close-answer.ts'
 import { Outbox } from './outbox.ts'
 import type { LiveSession } from './registry.ts'
 
@@ -119,7 +120,7 @@ export class Session implements LiveSession {
     this.#phase = 'closed'
     this.#stopTimers()
     this.#record('session.close', { code: entry.code, by: 'device' })
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(entry.code, entry.reason)
+    if (this.#ws.readyState === WebSocket.OPEN) closeWithEntry(this.#ws, entry)
     setTimeout(() => this.#ws.terminate(), CLOSE_GRACE_MS).unref()
     return true
   }

@@ -9,7 +9,7 @@
  * refused after it while its ttl runs. The price is that each change waits for a rewrite of the
  * whole file plus two fsyncs. Writes are coalesced to bound it: at most one write is in flight,
  * and every change made meanwhile rides in the one next write, so concurrent requests share an
- * fsync. Live claims (2 × skew each) dominate the file's size; a busy device should use Redis.
+ * fsync. Live claims (2 × skew + 1 s each, §8.8) dominate the file's size; a busy device should use Redis.
  *
  * A write that fails rejects every change it carried with StoreUnavailableError (the request
  * fails closed); the change stays in memory and goes to disk with the next write that succeeds.

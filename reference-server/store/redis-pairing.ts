@@ -69,11 +69,12 @@ return 1`
 const PAIRING_KEY_SLACK_MS = 1_000
 
 export class RedisPairingState implements PairingStore {
-  readonly #client: RedisClient
+  /** The current command connection (redis-connection.ts may replace it). */
+  readonly #client: () => RedisClient
   readonly #key: (...parts: string[]) => string
   readonly #call: Call
 
-  constructor(client: RedisClient, key: (...parts: string[]) => string, call: Call) {
+  constructor(client: () => RedisClient, key: (...parts: string[]) => string, call: Call) {
     this.#client = client
     this.#key = key
     this.#call = call
@@ -87,7 +88,7 @@ export class RedisPairingState implements PairingStore {
 
   async getWindow(): Promise<WindowRecord | undefined> {
     const stored = await this.#call('getWindow', () =>
-      this.#client.get(this.#key('pairing-window')),
+      this.#client().get(this.#key('pairing-window')),
     )
     return stored === null ? undefined : (JSON.parse(stored) as WindowRecord)
   }
@@ -116,7 +117,7 @@ export class RedisPairingState implements PairingStore {
   async countPairings(generation: number, now: number): Promise<number> {
     // Scores are expires_at: a pairing is pending while now < expires_at (spec §2.7).
     const key = this.#key('pairings', String(generation))
-    return this.#call('countPairings', () => this.#client.zCount(key, `(${now}`, '+inf'))
+    return this.#call('countPairings', () => this.#client().zCount(key, `(${now}`, '+inf'))
   }
 
   async addPairing(id: string, record: PendingRecord, max: number, now: number): Promise<boolean> {
@@ -129,13 +130,13 @@ export class RedisPairingState implements PairingStore {
 
   async takePairing(id: string): Promise<PendingRecord | undefined> {
     const stored = await this.#call('takePairing', () =>
-      this.#client.getDel(this.#key('pairing', id)),
+      this.#client().getDel(this.#key('pairing', id)),
     )
     if (stored === null) return undefined
     const record = JSON.parse(stored) as PendingRecord
     // Frees its place in the window's count; until then the count errs on the safe side.
     await this.#call('takePairing', () =>
-      this.#client.zRem(this.#key('pairings', String(record.generation)), id),
+      this.#client().zRem(this.#key('pairings', String(record.generation)), id),
     )
     return record
   }
@@ -145,6 +146,6 @@ export class RedisPairingState implements PairingStore {
   }
 
   #eval(what: string, script: string, keys: string[], args: string[]): Promise<unknown> {
-    return this.#call(what, () => this.#client.eval(script, { keys, arguments: args }))
+    return this.#call(what, () => this.#client().eval(script, { keys, arguments: args }))
   }
 }

@@ -12,22 +12,24 @@
  * connection on every node. Uses PEXPIRE NX/GT, so it needs Redis 7.0 or later.
  *
  * Fail closed and fail fast: no offline queue (a command while disconnected is refused at once),
- * every call is bounded by timeoutMs, and every failure is a StoreUnavailableError. The client
- * reconnects in the background by itself and resubscribes; a removal published while a node's
+ * every call is bounded by timeoutMs, and every failure is a StoreUnavailableError. Both
+ * connections reconnect in the background with back-off, a stuck one is replaced
+ * (redis-connection.ts), and the subscriber resubscribes; a removal published while a node's
  * subscriber is reconnecting is missed by that node (its sessions of that client then stay open,
  * though the client can no longer sign requests or redeem tickets anywhere).
  */
 import { randomUUID } from 'node:crypto'
 import { createClient } from 'redis'
 import { RemovalListeners } from './listeners.ts'
+import { backoff, SupervisedConnection, type RedisClient } from './redis-connection.ts'
 import { RedisPairingState } from './redis-pairing.ts'
 import { StoreUnavailableError, type ClientRecord, type Store } from './store.ts'
 
 export const DEFAULT_PREFIX = 'pairwire:'
 export const DEFAULT_TIMEOUT_MS = 1_000
 export const DEFAULT_OPEN_TIMEOUT_MS = 5_000
-/** Reconnection back-off: 50, 100, 200, 400 ms, then every 500 ms while Redis is away. */
-const MAX_BACKOFF_MS = 500
+/** A connection not ready for this long is replaced (redis-connection.ts); > back-off + timeout. */
+const STUCK_MS = 2_000
 
 export interface RedisStoreOptions {
   /** redis://[user:password@]host:port (the database is a separate option). */
@@ -40,14 +42,15 @@ export interface RedisStoreOptions {
   readonly openTimeoutMs?: number
 }
 
-type RedisClient = ReturnType<typeof createClient>
-
 /** Runs one Redis call; any failure, or no answer within timeoutMs, is StoreUnavailableError. */
+/** No answer in time: for the watchdog of redis-connection.ts, unlike a refused call. */
+class TimedOut extends StoreUnavailableError {}
+
 async function bounded<T>(timeoutMs: number, what: string, run: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new StoreUnavailableError(`redis store: ${what} timed out after ${timeoutMs} ms`))
+      reject(new TimedOut(`redis store: ${what} timed out after ${timeoutMs} ms`))
     }, timeoutMs)
   })
   try {
@@ -60,24 +63,21 @@ async function bounded<T>(timeoutMs: number, what: string, run: () => Promise<T>
   }
 }
 
-function destroy(client: RedisClient): void {
-  if (client.isOpen) client.destroy()
-}
-
 /** Connects and subscribes; rejects with StoreUnavailableError when Redis cannot be reached. */
 export async function openRedisStore(options: RedisStoreOptions): Promise<Store> {
-  const client = createClient({
-    url: options.url,
-    database: options.database ?? 0,
-    disableOfflineQueue: true,
-    socket: { reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, MAX_BACKOFF_MS) },
-  })
-  // Connection errors reach callers as StoreUnavailableError; an unhandled 'error' event would
-  // crash the process.
-  client.on('error', () => undefined)
-  const subscriber = client.duplicate()
-  subscriber.on('error', () => undefined)
-  const store = new RedisStore(client, subscriber, options)
+  const make = (): RedisClient => {
+    const client = createClient({
+      url: options.url,
+      database: options.database ?? 0,
+      disableOfflineQueue: true,
+      socket: { reconnectStrategy: backoff },
+    })
+    // Connection errors reach callers as StoreUnavailableError; an unhandled 'error' event would
+    // crash the process.
+    client.on('error', () => undefined)
+    return client
+  }
+  const store = new RedisStore(make, options)
   try {
     await store.connect(options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, new URL(options.url).host)
   } catch (e) {
@@ -88,9 +88,9 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
 }
 
 class RedisStore implements Store {
-  readonly #client: RedisClient
+  readonly #commands: SupervisedConnection
   /** A second connection: a subscribed connection can run no other command. */
-  readonly #subscriber: RedisClient
+  readonly #subscriber: SupervisedConnection
   readonly #prefix: string
   readonly #timeoutMs: number
   /** Tells this instance's own removals apart from other nodes' on the shared channel. */
@@ -99,24 +99,31 @@ class RedisStore implements Store {
   readonly #channel: string
   readonly pairing: RedisPairingState
 
-  constructor(client: RedisClient, subscriber: RedisClient, options: RedisStoreOptions) {
-    this.#client = client
-    this.#subscriber = subscriber
+  constructor(make: () => RedisClient, options: RedisStoreOptions) {
     this.#prefix = options.prefix ?? DEFAULT_PREFIX
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     this.#channel = `${this.#prefix}client-removed`
+    this.#commands = new SupervisedConnection(make, async () => undefined, STUCK_MS)
+    this.#subscriber = new SupervisedConnection(
+      make,
+      (client) => client.subscribe(this.#channel, (message) => this.#received(message)),
+      STUCK_MS,
+    )
     this.pairing = new RedisPairingState(
-      client,
+      () => this.#client,
       (...parts) => this.#key(...parts),
       (what, run) => this.#call(what, run),
     )
   }
 
+  get #client(): RedisClient {
+    return this.#commands.client
+  }
+
   async connect(timeoutMs: number, host: string): Promise<void> {
-    await bounded(timeoutMs, `connect to ${host}`, async () => {
-      await Promise.all([this.#client.connect(), this.#subscriber.connect()])
-      await this.#subscriber.subscribe(this.#channel, (message) => this.#received(message))
-    })
+    await bounded(timeoutMs, `connect to ${host}`, () =>
+      Promise.all([this.#commands.connect(), this.#subscriber.connect()]),
+    )
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
@@ -215,15 +222,22 @@ class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    destroy(this.#client)
-    destroy(this.#subscriber)
+    this.#commands.close()
+    this.#subscriber.close()
   }
 
   #key(...parts: string[]): string {
     return this.#prefix + parts.join(':')
   }
 
-  #call<T>(what: string, run: () => Promise<T>): Promise<T> {
-    return bounded(this.#timeoutMs, what, run)
+  async #call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      const result = await bounded(this.#timeoutMs, what, run)
+      this.#commands.answered()
+      return result
+    } catch (e) {
+      if (e instanceof TimedOut) this.#commands.timedOut()
+      throw e
+    }
   }
 }

@@ -7,6 +7,7 @@ import type { CaseDefinition } from '../../model.ts'
 import { order } from './10.1-order.ts'
 import { chunked } from './10.2-chunked.ts'
 import { contentLength } from './10.2-content-length.ts'
+import { noContinue } from './10.2-no-continue.ts'
 import { perClient } from './10.3-per-client.ts'
 import { perIp } from './10.3-per-ip.ts'
 import { retryAfter } from './10.3-retry-after.ts'
@@ -15,6 +16,7 @@ import { inflight } from './10.4-inflight.ts'
 export const cases: CaseDefinition[] = [
   order,
   contentLength,
+  noContinue,
   chunked,
   inflight,
   perClient,

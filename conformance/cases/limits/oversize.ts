@@ -28,17 +28,19 @@ export interface Announced {
   readonly path?: string
   readonly method?: string
   readonly contentType?: string
+  /** More header lines, e.g. "expect: 100-continue". */
+  readonly headers?: readonly string[]
 }
 
 function withDefaults(announced: Announced): Required<Announced> {
-  return { path: PATHS.pairStart, method: 'POST', contentType: 'application/json', ...announced }
+  return { path: PATHS.pairStart, method: 'POST', contentType: 'application/json', headers: [], ...announced }
 }
 
 /** A request head announcing `length` body bytes, none of them sent; the connection stays open. */
 export async function holdBody(ctx: CaseContext, announced: Announced): Promise<RawConnection> {
   const connection = await open(ctx)
-  const { length, path, method, contentType } = withDefaults(announced)
-  const headers = [`content-type: ${contentType}`, `content-length: ${length}`]
+  const { length, path, method, contentType, headers: more } = withDefaults(announced)
+  const headers = [`content-type: ${contentType}`, `content-length: ${length}`, ...more]
   await connection.writeHead({ method, path, headers }, hostOf(ctx.target.url))
   return connection
 }
@@ -54,7 +56,7 @@ export async function announceBody(
   const { length, path, method, contentType } = withDefaults(announced)
   ctx.record({
     step: `${method} ${path} (${contentType}) with Content-Length ${length}, body withheld`,
-    sent: { 'content-length': length, 'body bytes sent': 0 },
+    sent: { 'content-length': length, 'body bytes sent': 0, headers: announced.headers ?? [] },
     actual: res === undefined ? `no answer within ${ctx.timeoutMs} ms` : summarize(res),
   })
   return res

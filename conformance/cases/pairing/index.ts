@@ -16,6 +16,8 @@ import { afterConfirmation } from './5.6-after-confirmation.ts'
 import { pairingKey } from './5.6-pairing-key.ts'
 import { identityKNoOracle } from './5.7-identity-k-no-oracle.ts'
 import { invalidShare } from './5.7-invalid-share.ts'
+import { uniformWork } from './5.7-uniform-work.ts'
+import { clientKey } from './5.7-client-key.ts'
 import { attemptsRemaining } from './5.8-attempts-remaining.ts'
 import { cbAfterCa } from './5.8-cb-after-ca.ts'
 import { repairReplaces } from './5.8-repair-replaces.ts'
@@ -42,6 +44,8 @@ export const cases: CaseDefinition[] = [
   afterConfirmation,
   invalidShare,
   identityKNoOracle,
+  uniformWork,
+  clientKey,
   unknownPairing,
   singleUse,
   attemptsRemaining,

@@ -29,6 +29,7 @@ import { ping } from './7.7-ping.ts'
 import { closeReasonCase } from './7.9-close-reason.ts'
 import { reservedCodes } from './7.9-reserved-codes.ts'
 import { checkOrder } from './7.5-check-order.ts'
+import { closeAnswerCase } from './7.9-close-answer.ts'
 
 export const cases: CaseDefinition[] = [
   noiseProfile,
@@ -60,4 +61,5 @@ export const cases: CaseDefinition[] = [
   closeReasonCase,
   reservedCodes,
   checkOrder,
+  closeAnswerCase,
 ]

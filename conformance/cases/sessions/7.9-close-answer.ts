@@ -1,0 +1,54 @@
+/**
+ * Spec §7.9 pw-sess-7.9-close-answer: the device answers a client's Close frame with 1000
+ * `normal`, never an echo of what the client sent. The harness closes with the reserved codes
+ * 4500 and 4404, a registered code with a reason outside the registry, and a reason that is not
+ * UTF-8, on fresh sockets (the answer does not depend on the handshake) and once on a session.
+ */
+import { CLOSES } from '../../../protocol/registry.ts'
+import { allOf } from '../../drivers/checks.ts'
+import { pairClient, type PairedClient } from '../../drivers/pairing.ts'
+import type { SocketObserver } from '../../drivers/session-socket.ts'
+import { openSession } from '../../drivers/session.ts'
+import type { CaseContext, CaseDefinition } from '../../model.ts'
+import { fail, must, PASS } from '../../verdicts.ts'
+import { freshSocket } from './support.ts'
+
+/** 0xff never occurs in UTF-8 (RFC 3629 §1); 0xc3 0x28 is a lead byte with a bad continuation. */
+const NOT_UTF8 = new Uint8Array([0x66, 0xff, 0xc3, 0x28])
+
+async function answerTo(
+  ctx: CaseContext,
+  socket: SocketObserver,
+  code: number,
+  reason: string | Uint8Array,
+) {
+  socket.close(code, reason)
+  const closed = await socket.waitClose(ctx.timeoutMs)
+  const expected = { code: CLOSES.normal.code, reason: CLOSES.normal.reason }
+  const actual = closed === undefined ? 'no close within the step timeout' : { code: closed.code, reason: closed.reason }
+  ctx.record({ step: `client closes ${code}`, expected, actual })
+  if (closed?.code === expected.code && closed.reason === expected.reason) return null
+  return fail(`the device's answer to a client's close ${code} is not 1000 normal (§7.9)`, expected, actual)
+}
+
+export const closeAnswerCase: CaseDefinition = {
+  id: '7.9-close-answer',
+  level: 'MUST',
+  requirement: 'pw-sess-7.9-close-answer',
+  title: "a client's Close is answered 1000 normal, never echoed",
+  profiles: ['session', 'signed-http'],
+  needsPin: true,
+  async run(ctx) {
+    const client: PairedClient = await pairClient(ctx)
+    const fresh = async (code: number, reason: string | Uint8Array) =>
+      answerTo(ctx, await freshSocket(ctx, client), code, reason)
+    must(await allOf([
+      ['4500 internal-error', () => fresh(CLOSES.internalError.code, CLOSES.internalError.reason)],
+      ['4404 with an unregistered reason', () => fresh(CLOSES.deviceNotConnected.code, 'gone')],
+      ['1000 with an unregistered reason', () => fresh(CLOSES.normal.code, 'bye, see you')],
+      ['4422 with a reason not UTF-8', async () =>
+        answerTo(ctx, (await openSession(ctx, client)).socket, CLOSES.frameAuthFailed.code, NOT_UTF8)],
+    ]))
+    return PASS
+  },
+}
