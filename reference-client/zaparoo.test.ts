@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { startEmulator } from '../test-support/zaparoo-emulator/emulator.ts'
+import type { Fault } from '../test-support/zaparoo-emulator/switches.ts'
 import { EXIT, main } from './cli.ts'
 
 const PIN_COMMAND = 'test-support/zaparoo-emulator/pin-command.mjs'
@@ -29,8 +30,8 @@ async function pinFrom(url: string): Promise<string> {
   return stdout.trim()
 }
 
-async function setUp(t: { teardown(fn: () => unknown): void }, remote = false) {
-  const emulator = await startEmulator({ simulateRemote: remote })
+async function setUp(t: { teardown(fn: () => unknown): void }, remote = false, faults: Fault[] = []) {
+  const emulator = await startEmulator({ simulateRemote: remote, faults })
   const dir = await mkdtemp(join(tmpdir(), 'zaparoo-client-'))
   t.teardown(async () => {
     await emulator.close()
@@ -87,6 +88,19 @@ t.test('a wrong PIN exits 1 with the device answer, and stores nothing', async (
     message: 'the device refused the request: 401 wrong PIN',
   })
   await t.rejects(stat(file), 'no credentials file after a refusal')
+})
+
+t.test('a device that fails verification exits 2 and is never stored', async (t) => {
+  for (const [fault, message] of [
+    ['server-confirm-label', 'the zaparoo-v1 server confirmation did not verify'],
+    ['msgb-role-0', 'the zaparoo-v1 pair/start answer or its msgB is invalid'],
+  ] as const) {
+    const { url, file } = await setUp(t, false, [fault])
+    const result = await cli(['pair', '--profile', 'zaparoo-v1', '--url', url, '--pin', await pinFrom(url), '--credentials', file])
+    t.equal(result.exit, EXIT.verification, fault)
+    t.equal(errorOf(result.stderr)['message'], message, fault)
+    await t.rejects(stat(file), `${fault}: no credentials file`)
+  }
 })
 
 t.test('no PIN open: exit 1 with "400 no pairing in progress"', async (t) => {
