@@ -4,9 +4,14 @@
  * reference device with `--fault NAME`, runs the harness, and records which cases failed; it also
  * runs the correct device. Prints fault -> failing case ids and the detection ratio; exits 1 when
  * a fault goes undetected (no MUST case failed) or the correct device fails any case.
+ * Then it runs the zaparoo-v1 emulator switches (test-support/zaparoo-emulator/run-switches.ts,
+ * as a child process: conformance/ never imports test-support/) and exits 1 when one is not caught.
  */
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseServerArgs } from './cli.ts'
+import { PACKAGE_ROOT } from './package-root.ts'
 import { listFaults, startReference } from './reference-child.ts'
 import { EXIT } from './report/model.ts'
 import { run } from './runner.ts'
@@ -69,6 +74,17 @@ export function faultTable(runs: readonly FaultRun[]): string {
     .join('\n')
 }
 
+/** The zaparoo-v1 emulator switches' proof; its table goes straight to our stdout. */
+function runZaparooSwitches(): Promise<number> {
+  const tsx = join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsx')
+  const script = join(PACKAGE_ROOT, 'test-support', 'zaparoo-emulator', 'run-switches.ts')
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, [script], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'inherit', 'inherit'] })
+    child.once('error', reject)
+    child.once('exit', (code) => resolve(code ?? 1))
+  })
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const jobsAt = argv.indexOf('--jobs')
   const jobs = jobsAt < 0 ? 4 : Number(argv[jobsAt + 1])
@@ -93,7 +109,9 @@ async function main(argv: readonly string[]): Promise<number> {
       `(${((100 * detected) / Math.max(1, faulty.length)).toFixed(0)}%); ` +
       `correct device ${correctPasses ? 'passes' : 'FAILS'}; ${seconds} s\n`,
   )
-  return detected === faulty.length && correctPasses ? 0 : 1
+  process.stdout.write('\n')
+  const zaparooCaught = (await runZaparooSwitches()) === 0
+  return detected === faulty.length && correctPasses && zaparooCaught ? 0 : 1
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -8,12 +8,17 @@
  *   unpair      [--credentials FILE] [--url URL]
  *   info        [--credentials FILE]
  *
+ * pair and call also take --profile zaparoo-v1 (spec/profiles/zaparoo-v1.md): pair with a Zaparoo
+ * Core by its PIN and call one method over its encrypted WebSocket, with credentials of that
+ * profile (default file ./zaparoo-credentials.json).
+ *
  * Every command also takes --timeout SECONDS (default 30). --url after pairing is accepted and
  * ignored: the credentials name their device. Anything else is a usage error.
  */
 import { parseArgs } from 'node:util'
 import { isSignatureAlgorithm, type SignatureAlgorithm } from '../protocol/httpsig/index.ts'
 import { DEFAULT_CREDENTIALS_FILE } from './credentials-file.ts'
+import { DEFAULT_ZAPAROO_CREDENTIALS_FILE, ZAPAROO_PROFILE } from './zaparoo.ts'
 import { ClientError } from './errors.ts'
 import type { RpcParams } from './jsonrpc.ts'
 
@@ -23,6 +28,8 @@ const DEFAULT_TIMEOUT_SECONDS = 30
 interface Common {
   readonly credentials: string
   readonly timeoutMs: number
+  /** Set when --profile zaparoo-v1 was given; otherwise the command speaks Pairwire 1. */
+  readonly profile?: typeof ZAPAROO_PROFILE
 }
 
 export type Command = Common &
@@ -53,6 +60,7 @@ const OPTIONS = {
   params: { type: 'string' },
   alg: { type: 'string' },
   timeout: { type: 'string' },
+  profile: { type: 'string' },
 } as const
 
 type OptionName = keyof typeof OPTIONS
@@ -123,13 +131,20 @@ export function parseCommand(argv: readonly string[]): Command {
   const values = parseOptions(args)
   for (const option of Object.keys(values) as OptionName[]) {
     const common = option === 'credentials' || option === 'timeout'
-    if (!common && !ACCEPTS[name].includes(option)) {
+    const profiled = option === 'profile' && (name === 'pair' || name === 'call')
+    if (!common && !profiled && !ACCEPTS[name].includes(option)) {
       throw ClientError.usage(`${name} takes no --${option}`)
     }
   }
+  if (values.profile !== undefined && values.profile !== ZAPAROO_PROFILE) {
+    throw ClientError.usage(`--profile must be ${ZAPAROO_PROFILE}`)
+  }
+  const zaparoo = values.profile === ZAPAROO_PROFILE
+  const defaultFile = zaparoo ? DEFAULT_ZAPAROO_CREDENTIALS_FILE : DEFAULT_CREDENTIALS_FILE
   const common = {
-    credentials: values.credentials ?? DEFAULT_CREDENTIALS_FILE,
+    credentials: values.credentials ?? defaultFile,
     timeoutMs: parseTimeout(values.timeout),
+    ...(zaparoo ? { profile: ZAPAROO_PROFILE as typeof ZAPAROO_PROFILE } : {}),
   }
   switch (name) {
     case 'pair': {

@@ -11,6 +11,8 @@
  * A failure prints {"error": {"problem", "close_code", "message"}} on stderr and exits with
  *   1 the device refused (a problem or a close code), 2 the device failed verification (cB, ids,
  *   device_key, Noise message 2, a frame), 3 usage, I/O, network or timeout.
+ * With --profile zaparoo-v1, pair and call speak Zaparoo Core's protocol (reference-client/zaparoo.ts)
+ * and print the same shapes: pair {"client_id", "device"}, call the JSON-RPC response.
  * Nothing printed ever holds a secret.
  */
 import { realpathSync } from 'node:fs'
@@ -22,10 +24,12 @@ import {
   checkWritableLocation,
   readCredentialsFile,
   writeCredentialsFile,
+  writeSecretJsonFile,
 } from './credentials-file.ts'
 import { ClientError } from './errors.ts'
 import { pair } from './pair.ts'
 import { signedRequest, unpair } from './signed.ts'
+import { callZaparoo, pairZaparoo, readZaparooCredentials } from './zaparoo.ts'
 
 export const EXIT = { ok: 0, refused: 1, verification: 2, usage: 3 } as const
 const CLOSE_WAIT_MS = 1000
@@ -41,7 +45,21 @@ export interface ErrorReport {
   message: string
 }
 
+/** pair and call of the zaparoo-v1 profile (spec/profiles/zaparoo-v1.md §2 - §5). */
+async function runZaparoo(command: Command): Promise<object> {
+  if (command.name === 'pair') {
+    await checkWritableLocation(command.credentials)
+    const credentials = await pairZaparoo({ url: command.url, pin: command.pin, name: command.clientName })
+    await writeSecretJsonFile(command.credentials, credentials)
+    return { client_id: credentials.client_id, device: credentials.url }
+  }
+  if (command.name !== 'call') throw ClientError.usage(`--profile applies to pair and call only`)
+  const credentials = await readZaparooCredentials(command.credentials)
+  return (await callZaparoo(credentials, command.method, command.params)) as object
+}
+
 async function run(command: Command): Promise<object> {
+  if (command.profile !== undefined) return runZaparoo(command)
   if (command.name === 'pair') {
     await checkWritableLocation(command.credentials)
     const credentials = await pair({ url: command.url, pin: command.pin, name: command.clientName })

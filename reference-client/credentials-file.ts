@@ -42,12 +42,17 @@ export async function checkWritableLocation(path: string): Promise<void> {
 }
 
 export async function writeCredentialsFile(path: string, credentials: Credentials): Promise<void> {
+  return writeSecretJsonFile(path, credentials)
+}
+
+/** Any secret JSON object (the zaparoo-v1 credentials too), written as described above. */
+export async function writeSecretJsonFile(path: string, value: object): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
   try {
     // 'wx': a fresh file created with the mode, never an existing one reopened.
     const file = await open(temporary, 'wx', OWNER_ONLY)
     try {
-      await file.writeFile(JSON.stringify(credentials, null, 2) + '\n')
+      await file.writeFile(JSON.stringify(value, null, 2) + '\n')
       await file.sync()
     } finally {
       await file.close()

@@ -32,6 +32,9 @@ export type VerificationStep =
   | 'frame'
   | 'frame-auth'
   | 'rpc-response'
+  | 'zaparoo-pair-start'
+  | 'zaparoo-confirm'
+  | 'zaparoo-pair-finish'
 
 const VERIFICATION_MESSAGES: Record<VerificationStep, string> = {
   discovery: 'the discovery document is invalid',
@@ -47,6 +50,9 @@ const VERIFICATION_MESSAGES: Record<VerificationStep, string> = {
   frame: 'the device sent a frame that cannot be a transport message',
   'frame-auth': 'a transport frame from the device failed authentication',
   'rpc-response': 'the JSON-RPC answer is invalid',
+  'zaparoo-pair-start': 'the zaparoo-v1 pair/start answer or its msgB is invalid',
+  'zaparoo-confirm': 'the zaparoo-v1 server confirmation did not verify',
+  'zaparoo-pair-finish': 'the zaparoo-v1 pair/finish answer is invalid',
 }
 
 /** RFC 9457 problem details as the device sent them; unknown members are kept. */
@@ -62,6 +68,9 @@ export interface CloseInfo {
   readonly code: number
   readonly reason: string
 }
+
+// A device's error string is a short sentence; anything longer is cut when reported.
+const MAX_REFUSAL_TEXT = 200
 
 export class ClientError extends Error {
   readonly kind: ClientErrorKind
@@ -93,6 +102,17 @@ export class ClientError extends Error {
   static problem(problem: ProblemDetails): ClientError {
     const message = `the device refused the request: ${problem.type}`
     return new ClientError('problem', message, { problem })
+  }
+
+  /**
+   * A refusal that is not an RFC 9457 problem (zaparoo-v1 answers `{"error": "..."}` or plain
+   * text): typed about:blank, as RFC 9457 §4.2.1 does for an answer with no more semantics than
+   * its status, with the device's own words kept printable and short in the message and detail.
+   */
+  static refusal(status: number, said: string): ClientError {
+    const detail = said.replace(/[^\x20-\x7e]/g, ' ').trim().slice(0, MAX_REFUSAL_TEXT)
+    const message = `the device refused the request: ${status} ${detail}`.trimEnd()
+    return new ClientError('problem', message, { problem: { type: 'about:blank', status, detail } })
   }
 
   static closed(close: CloseInfo): ClientError {

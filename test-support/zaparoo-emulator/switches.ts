@@ -2,7 +2,8 @@
  * Switches of the zaparoo-v1 emulator. A fault breaks one rule of spec/profiles/zaparoo-v1.md
  * §2 - §5, so the matching profile case must fail; a fix removes one finding of §7, so the
  * matching finding case must pass. With neither, the emulator behaves as the facts describe
- * Zaparoo Core, weaknesses included. conformance/profiles/zaparoo-v1/run-switches.ts proves both.
+ * Zaparoo Core, weaknesses included. switch-proof.ts says which case proves each; switches.test.ts
+ * (npm test) and run-switches.ts (npm run conformance:faults) prove it.
  */
 export const FAULTS = {
   'no-pin-message': 'zp-pair-2.2-no-pin: answers "no PIN" instead of "no pairing in progress"',

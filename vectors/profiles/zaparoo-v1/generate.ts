@@ -27,7 +27,7 @@ import {
   sessionKeys,
   type Coordinates,
 } from '../../../protocol/profiles/zaparoo-v1/index.ts'
-import upstream from './upstream.json' with { type: 'json' }
+import upstream from '../../external/zaparoo-v1-upstream.json' with { type: 'json' }
 
 export const GENERATED_FILE = join(dirname(fileURLToPath(import.meta.url)), 'generated.json')
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)

@@ -18,7 +18,7 @@ import {
   frameNonce,
 } from '../../../protocol/profiles/zaparoo-v1/index.ts'
 import { GENERATED_FILE, render } from './generate.ts'
-import upstream from './upstream.json' with { type: 'json' }
+import upstream from '../../external/zaparoo-v1-upstream.json' with { type: 'json' }
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)

@@ -178,7 +178,7 @@ def main():
     generated = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "generated.json")
     with open(generated) as f:
         gen = json.load(f)
-    with open(os.path.join(here, "upstream.json")) as f:
+    with open(os.path.join(here, "..", "..", "external", "zaparoo-v1-upstream.json")) as f:
         up = json.load(f)
     assert on_curve(U) and on_curve(V)
     passed = failed = 0

@@ -10,7 +10,7 @@ import { connect, openSession } from '../socket.ts'
 const CLOSE_WAIT_MS = 2000
 
 /** Zaparoo's own WebSocket fixtures, replayed on the wire as upstream wrote them (§6). */
-const UPSTREAM = join(PACKAGE_ROOT, 'vectors', 'profiles', 'zaparoo-v1', 'upstream.json')
+const UPSTREAM = join(PACKAGE_ROOT, 'vectors', 'external', 'zaparoo-v1-upstream.json')
 const upstream = JSON.parse(readFileSync(UPSTREAM, 'utf8')) as {
   webSocketFixtures: {
     unsupportedVersionFrame: object
