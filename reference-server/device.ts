@@ -135,13 +135,17 @@ function urlOf(host: string, port: number): string {
 async function createContext(options: DeviceOptions, stateDir: string | null) {
   const limits = resolveLimits(options.limits)
   const identity = loadIdentity(stateDir, options.name ?? DEFAULT_NAME, defaultBackend)
-  const store = await openStore(options.store)
+  const log = createLogger(options.logStream)
+  // Spec §13.4: loud at start-up, so an operator sees it before the first acknowledged pairing.
+  const store = await openStore(options.store, {
+    onNotDurable: (message) => log.warn('store.not-durable', { message }),
+  })
   const audit = createAuditLog(stateDir)
   const ctx: ServerContext = {
     identity,
     limits,
     store,
-    log: createLogger(options.logStream),
+    log,
     audit,
     faults: new Set(options.faults ?? []),
     sessions: createSessionRegistry(),
