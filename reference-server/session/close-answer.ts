@@ -15,6 +15,15 @@ export interface AnsweringWebSocket extends WebSocket {
   closeWith(entry: CloseEntry): void
 }
 
+/**
+ * ws's own close after a framing violation (RFC 6455 §7.4.1: 1002, 1007, 1009), which §7.9 keeps:
+ * ws 8's receiver calls close(code) for those, and close(code, reason) or close() (no code
+ * received, 1005) to answer a Close. fuzz.test.ts sends both kinds and checks which code comes back.
+ */
+function isFramingClose(code: number | undefined, data: string | Buffer | undefined): boolean {
+  return code !== undefined && data === undefined
+}
+
 /** A ws WebSocket class whose answer to a Close is 1000 normal, or the echo when `echo` (a fault). */
 export function answeringWebSocket(echo: boolean): typeof WebSocket {
   return class extends WebSocket implements AnsweringWebSocket {
@@ -26,7 +35,7 @@ export function answeringWebSocket(echo: boolean): typeof WebSocket {
     }
 
     override close(code?: number, data?: string | Buffer): void {
-      if (this.#own || echo) super.close(code, data)
+      if (this.#own || echo || isFramingClose(code, data)) super.close(code, data)
       else super.close(CLOSES.normal.code, CLOSES.normal.reason)
     }
   }
