@@ -1,7 +1,7 @@
 /**
- * `npm run soak [-- --wave N --wave-seconds S --redis-cycles N --no-aof]`: the attacks of issue 21 in one run, against one
- * reference device on a Redis store configured as spec §13.4 requires (appendonly yes,
- * appendfsync always), while a client keeps pairing. Every pairing answered 200 is acknowledged
+ * `npm run soak [-- --wave N --wave-seconds S --redis-cycles N --no-aof]`: the attacks of issue 21
+ * in one run, against one reference device on a Redis store configured as spec §13.4 requires
+ * (appendonly yes, appendfsync always), while a client keeps pairing. Every pairing answered 200 is acknowledged
  * state. The phases:
  *
  *   1. slowloris  a wave of N sockets that send a partial request head and then trickle bytes;
@@ -57,7 +57,8 @@ class Redis {
   async start(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '',
       '--dir', this.dir,
-      ...(this.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'])]
+      ...(this.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ]
     this.#child = spawn('redis-server', args, { stdio: 'ignore' })
     const deadline = Date.now() + START_TIMEOUT_MS
     while (!(await this.#answers())) {
@@ -103,7 +104,8 @@ class Device {
     return `http://127.0.0.1:${this.port}`
   }
   async start(): Promise<void> {
-    const args = ['--import', 'tsx', join(ROOT, 'reference-server/cli.ts'), '--port', String(this.port),
+    const cli = join(ROOT, 'reference-server/cli.ts')
+    const args = ['--import', 'tsx', cli, '--port', String(this.port),
       '--store', this.store, '--state-dir', this.stateDir, '--test-hooks',
       '--rate-ip-per-minute', '100000000', '--max-concurrent-pairings', '1000']
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -253,7 +255,10 @@ async function main(): Promise<number> {
     })()
     const duringOutage = await pairWhile(device.url, ledger, 'redis-outage', outage)
     const recovery = await servesAgain(ledger.acknowledged[0]!, 30_000)
-    report['redis_outage'] = { acknowledged_during: duringOutage, serves_after_last_restart_ms: recovery }
+    report['redis_outage'] = {
+      acknowledged_during: duringOutage,
+      serves_after_last_restart_ms: recovery,
+    }
 
     // 3. kill -9 of the device, pairing until the kill; restarted on the same state and store.
     const kill = (async () => {

@@ -11,14 +11,17 @@ function probe(port: number, sockets: Socket[]): Promise<'open' | 'closed'> {
     sockets.push(socket)
     socket.on('error', () => {})
     socket.once('close', () => resolve('closed'))
-    socket.once('connect', () => setTimeout(() => resolve(socket.destroyed ? 'closed' : 'open'), 100))
+    socket.once('connect', () => {
+      setTimeout(() => resolve(socket.destroyed ? 'closed' : 'open'), 100)
+    })
   })
 }
 
-t.test('over the cap a connection is cut; refusals log once per window; a slot frees on close', async (t) => {
+t.test('over the cap a socket is cut, logged once per window; a close frees a slot', async (t) => {
   const server = createServer((_req, res) => res.end('ok'))
   const lines: Record<string, unknown>[] = []
-  const log = { info() {}, error() {}, warn: (_e: string, f?: Record<string, unknown>) => void lines.push(f ?? {}) }
+  const warn = (_event: string, fields?: Record<string, unknown>) => void lines.push(fields ?? {})
+  const log = { info() {}, error() {}, warn }
   const clock = { ms: 0 }
   const cap = capConnectionsPerIp(server, 2, log, () => clock.ms)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -36,7 +39,7 @@ t.test('over the cap a connection is cut; refusals log once per window; a slot f
   t.equal(lines.length, 1, 'three refusals in one window: one log line')
   clock.ms += LOG_WINDOW_MS
   t.equal(await probe(port, sockets), 'closed')
-  t.match(lines, [{ refused: 1 }, { refused: 3, cap: 2 }], 'the next window says how many were refused since')
+  t.match(lines, [{ refused: 1 }, { refused: 3, cap: 2 }], 'the next line counts refusals since')
   sockets[0]!.destroy()
   await new Promise((r) => setTimeout(r, 100))
   t.equal(await probe(port, sockets), 'open', 'a closed connection frees its slot')

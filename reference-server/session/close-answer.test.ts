@@ -8,13 +8,20 @@ import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CLOSES } from '../../protocol/registry.ts'
-import { closePayload, encodeFrame, OPCODE, upgrade, type RawSession } from '../../test-support/fuzz/raw-websocket.ts'
+import {
+  closePayload,
+  encodeFrame,
+  OPCODE,
+  upgrade,
+  type RawSession,
+} from '../../test-support/fuzz/raw-websocket.ts'
 import { answeringWebSocket, closeWithEntry } from './close-answer.ts'
 
 const TIMEOUT_MS = 2_000
 
 async function serve(t: Test, echo: boolean, onSocket: (ws: WebSocket) => void = () => {}) {
-  const wss = new WebSocketServer({ noServer: true, skipUTF8Validation: true, WebSocket: answeringWebSocket(echo) })
+  const WebSocket = answeringWebSocket(echo)
+  const wss = new WebSocketServer({ noServer: true, skipUTF8Validation: true, WebSocket })
   const server = createServer()
   server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => {
     // ws reports a framing violation as an 'error' after closing with 1002.
@@ -47,7 +54,9 @@ async function answerTo(port: number, frame: Buffer): Promise<number | null | un
 }
 
 const close = (code: number, reason: Uint8Array | string = '') => {
-  const payload = typeof reason === 'string' ? closePayload(code, reason) : Buffer.concat([closePayload(code), reason])
+  const payload = typeof reason === 'string'
+    ? closePayload(code, reason)
+    : Buffer.concat([closePayload(code), reason])
   return encodeFrame({ opcode: OPCODE.close, payload })
 }
 
@@ -56,13 +65,16 @@ t.test("a client's Close is answered 1000 normal, never echoed", async (t) => {
   t.equal(await answerTo(port, close(4500, 'internal-error')), 1000, '4500')
   t.equal(await answerTo(port, close(4404, 'x')), 1000, '4404')
   t.equal(await answerTo(port, close(4000, 'not registered')), 1000, 'unregistered code and reason')
-  t.equal(await answerTo(port, close(4422, new Uint8Array([0xff, 0xc3, 0x28]))), 1000, 'reason not UTF-8')
-  t.equal(await answerTo(port, encodeFrame({ opcode: OPCODE.close, payload: new Uint8Array(0) })), 1000, 'no code')
+  const notUtf8 = new Uint8Array([0xff, 0xc3, 0x28])
+  t.equal(await answerTo(port, close(4422, notUtf8)), 1000, 'reason not UTF-8')
+  const empty = encodeFrame({ opcode: OPCODE.close, payload: new Uint8Array(0) })
+  t.equal(await answerTo(port, empty), 1000, 'no code')
 })
 
 t.test('a framing violation keeps ws close 1002 (RFC 6455 §7.4.1)', async (t) => {
   const port = await serve(t, false)
-  t.equal(await answerTo(port, encodeFrame({ opcode: OPCODE.binary, payload: new Uint8Array(4), masked: false })), 1002, 'unmasked')
+  const unmasked = encodeFrame({ opcode: OPCODE.binary, payload: new Uint8Array(4), masked: false })
+  t.equal(await answerTo(port, unmasked), 1002, 'unmasked')
   t.equal(await answerTo(port, close(1005)), 1002, 'a code no endpoint may send')
 })
 
