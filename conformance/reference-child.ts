@@ -37,6 +37,8 @@ export const REFERENCE_LIMITS: readonly string[] = [
   '--max-inflight-bytes', '262144',
   '--rate-ip-per-minute', '3000',
   '--rate-client-per-minute', '300',
+  // Few connections per IP, so 10.6-connections-per-ip opens only 33 sockets.
+  '--max-connections-per-ip', '32',
 ]
 
 export interface ReferenceChild {

@@ -194,6 +194,7 @@ export const LIMIT_DEFAULTS = {
   rate_ip_per_minute: 600,
   rate_client_per_minute: 1200,
   max_inflight_bytes: 16_777_216,
+  max_connections_per_ip: 256,
 } as const
 
 export type Limits = { -readonly [K in keyof typeof LIMIT_DEFAULTS]: number }

@@ -6,6 +6,7 @@
  * close() is the graceful shutdown: stop accepting, close sessions with going-away,
  * let in-flight requests finish briefly, then close the store and the audit log.
  */
+import { capConnectionsPerIp } from './limits/connection-cap.ts'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Writable } from 'node:stream'
@@ -82,6 +83,7 @@ const LIMIT_RANGES: Record<keyof Limits, readonly [number, number]> = {
   rate_ip_per_minute: [1, UNBOUNDED],
   rate_client_per_minute: [1, UNBOUNDED],
   max_inflight_bytes: [1, UNBOUNDED],
+  max_connections_per_ip: [1, UNBOUNDED],
 }
 
 /** LIMIT_DEFAULTS overridden by `overrides`, each within its spec §4.3 range. */
@@ -133,13 +135,17 @@ function urlOf(host: string, port: number): string {
 async function createContext(options: DeviceOptions, stateDir: string | null) {
   const limits = resolveLimits(options.limits)
   const identity = loadIdentity(stateDir, options.name ?? DEFAULT_NAME, defaultBackend)
-  const store = await openStore(options.store)
+  const log = createLogger(options.logStream)
+  // Spec §13.4: loud at start-up, so an operator sees it before the first acknowledged pairing.
+  const store = await openStore(options.store, {
+    onNotDurable: (message) => log.warn('store.not-durable', { message }),
+  })
   const audit = createAuditLog(stateDir)
   const ctx: ServerContext = {
     identity,
     limits,
     store,
-    log: createLogger(options.logStream),
+    log,
     audit,
     faults: new Set(options.faults ?? []),
     sessions: createSessionRegistry(),
@@ -171,6 +177,10 @@ export async function createDevice(options: DeviceOptions): Promise<Device> {
   const deps = createHttpDeps(ctx)
   const listener = createRequestListener(deps)
   const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, requireHostHeader: false }, listener)
+  // Spec §10.6: idle sockets from one address are bounded by the cap, not the descriptor limit.
+  if (!ctx.faults.has('no-connection-cap')) {
+    capConnectionsPerIp(server, ctx.limits.max_connections_per_ip, ctx.log)
+  }
   // Spec §2.6: no bare 400/431/408 for unparsable requests, no bare 417 for an unknown
   // expectation, which RFC 9110 §10.1.1 lets a server ignore.
   server.on('clientError', createClientErrorListener(deps))

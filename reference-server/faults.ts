@@ -31,6 +31,7 @@ export const FAULTS = {
   'continue-before-413': 'Expect: 100-continue is answered 100 Continue before the 413 (spec §10.2).',
   'accept-small-order-key': 'pair/start accepts a small-order Ed25519 client_key such as 0^32 (spec §5.7).',
   'echo-client-close': 'A client\'s Close frame is answered with its own code and reason bytes (spec §7.9).',
+  'no-connection-cap': 'Connections from one source address are not capped at max_connections_per_ip (spec §10.6).',
 } as const
 
 export type FaultName = keyof typeof FAULTS

@@ -10,8 +10,8 @@
  * - spec §2.6 {#pw-conv-2.6-problem-json}: every 4xx and 5xx is problem+json of a registry entry;
  * - spec §7.2: only a fresh ticket on a valid opening handshake is upgraded;
  * - spec §7.9: every session ends with a Close frame whose code is in the registry (never 4500
- *   internal-error), the code the client itself closed with (RFC 6455 §5.5.1), or 1002 after a
- *   WebSocket-layer violation (RFC 6455 §7.4.1), and the device ends the connection;
+ *   internal-error), 1000 normal when the client closed first (pw-sess-7.9-close-answer), or
+ *   1002 after a WebSocket-layer violation (RFC 6455 §7.4.1), and the device ends the connection;
  * and for the device process: alive at the end, no error line, nothing but JSON lines on stderr
  * (so no unhandled rejection, uncaught exception, stack trace or Node warning), RSS growth
  * bounded, exit 0 on SIGTERM. The first subtests pin down the bugs the fuzz found.

@@ -3,9 +3,9 @@
  * 1000 `normal`. ws answers a received Close from its receiver by calling close(code, reason)
  * with the client's own code and reason bytes (RFC 6455 §5.5.1 only says an endpoint
  * "typically echos" the code), which would send back reserved codes (4404, 4409, 4500), reasons
- * not in the registry and, with skipUTF8Validation on, reasons that are not UTF-8. WebSocketServer's
- * documented `WebSocket` option takes a subclass; this one tells the device's own closes
- * (closeWith, always a registry entry) from that automatic answer, which it replaces.
+ * not in the registry and, with skipUTF8Validation on, reasons that are not UTF-8.
+ * WebSocketServer's documented `WebSocket` option takes a subclass; this one tells the device's
+ * own closes (closeWith, always a registry entry) from that automatic answer, which it replaces.
  */
 import { WebSocket } from 'ws'
 import { CLOSES, type CloseEntry } from '../../protocol/registry.ts'
@@ -15,7 +15,16 @@ export interface AnsweringWebSocket extends WebSocket {
   closeWith(entry: CloseEntry): void
 }
 
-/** A ws WebSocket class whose answer to a Close is 1000 normal, or the echo when `echo` (a fault). */
+/**
+ * ws's own close after a framing violation (RFC 6455 §7.4.1: 1002, 1007, 1009), which §7.9 keeps:
+ * ws 8's receiver calls close(code) for those, and close(code, reason) or close() (no code
+ * received, 1005) to answer a Close. close-answer.test.ts sends both kinds and checks the code.
+ */
+function isFramingClose(code: number | undefined, data: string | Buffer | undefined): boolean {
+  return code !== undefined && data === undefined
+}
+
+/** A ws WebSocket class answering a Close with 1000 normal, or the echo when `echo` (a fault). */
 export function answeringWebSocket(echo: boolean): typeof WebSocket {
   return class extends WebSocket implements AnsweringWebSocket {
     #own = false
@@ -26,7 +35,7 @@ export function answeringWebSocket(echo: boolean): typeof WebSocket {
     }
 
     override close(code?: number, data?: string | Buffer): void {
-      if (this.#own || echo) super.close(code, data)
+      if (this.#own || echo || isFramingClose(code, data)) super.close(code, data)
       else super.close(CLOSES.normal.code, CLOSES.normal.reason)
     }
   }
@@ -34,6 +43,9 @@ export function answeringWebSocket(echo: boolean): typeof WebSocket {
 
 /** Closes `ws` with `entry`, through closeWith when ws is an answering WebSocket. */
 export function closeWithEntry(ws: WebSocket, entry: CloseEntry): void {
-  if ('closeWith' in ws && typeof ws.closeWith === 'function') (ws as AnsweringWebSocket).closeWith(entry)
-  else ws.close(entry.code, entry.reason)
+  if ('closeWith' in ws && typeof ws.closeWith === 'function') {
+    ;(ws as AnsweringWebSocket).closeWith(entry)
+  } else {
+    ws.close(entry.code, entry.reason)
+  }
 }

@@ -20,6 +20,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import { createClient } from 'redis'
+import {
+  durabilityWarning,
+  redisDurability,
+  StoreDurabilityError,
+  type DurabilityPolicy,
+  type RedisDurability,
+} from './redis-durability.ts'
 import { RemovalListeners } from './listeners.ts'
 import { backoff, SupervisedConnection, type RedisClient } from './redis-connection.ts'
 import { RedisPairingState } from './redis-pairing.ts'
@@ -40,6 +47,10 @@ export interface RedisStoreOptions {
   readonly timeoutMs?: number
   /** Bound on the first connection, made at open. */
   readonly openTimeoutMs?: number
+  /** Spec §13.4: refuse ('require') or warn about ('warn', the default) a Redis without AOF fsync. */
+  readonly durability?: DurabilityPolicy
+  /** Receives the start-up warning of a Redis that is not durable (policy 'warn'). */
+  readonly onNotDurable?: (message: string, durability: RedisDurability) => void
 }
 
 /** Runs one Redis call; any failure, or no answer within timeoutMs, is StoreUnavailableError. */
@@ -80,6 +91,12 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<Store>
   const store = new RedisStore(make, options)
   try {
     await store.connect(options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS, new URL(options.url).host)
+    const durability = await store.durability()
+    if (!durability.durable) {
+      const message = durabilityWarning(durability)
+      if (options.durability === 'require') throw new StoreDurabilityError(message)
+      options.onNotDurable?.(message, durability)
+    }
   } catch (e) {
     await store.close()
     throw e
@@ -124,6 +141,11 @@ class RedisStore implements Store {
     await bounded(timeoutMs, `connect to ${host}`, () =>
       Promise.all([this.#commands.connect(), this.#subscriber.connect()]),
     )
+  }
+
+  /** CONFIG GET appendonly / appendfsync (spec §13.4), bounded like every call. */
+  durability(): Promise<RedisDurability> {
+    return bounded(this.#timeoutMs, 'config get', () => redisDurability(this.#client))
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {

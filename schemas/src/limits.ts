@@ -30,6 +30,7 @@ export const LIMIT_RANGES: { readonly [K in LimitName]: readonly [number, number
   rate_ip_per_minute: [1],
   rate_client_per_minute: [1],
   max_inflight_bytes: [1024],
+  max_connections_per_ip: [1],
 }
 
 /** max_frame of discovery and of both handshake payloads (spec §4.3, §7.4). */

@@ -165,8 +165,7 @@ class Script {
         this.allowed.add(WEBSOCKET_PROTOCOL_ERROR)
         return this.send(VIOLATIONS[action.violation])
       case 'close':
-        // RFC 6455 §5.5.1: the device answers a Close with the same code.
-        this.allowed.add(action.code)
+        // Spec §7.9 pw-sess-7.9-close-answer: the device answers any Close with 1000 normal.
         return this.send({ opcode: OPCODE.close, payload: closePayload(action.code) })
     }
   }

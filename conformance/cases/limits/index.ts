@@ -12,6 +12,7 @@ import { perClient } from './10.3-per-client.ts'
 import { perIp } from './10.3-per-ip.ts'
 import { retryAfter } from './10.3-retry-after.ts'
 import { inflight } from './10.4-inflight.ts'
+import { connectionsPerIp } from './10.6-connections-per-ip.ts'
 
 export const cases: CaseDefinition[] = [
   order,
@@ -19,6 +20,7 @@ export const cases: CaseDefinition[] = [
   noContinue,
   chunked,
   inflight,
+  connectionsPerIp,
   perClient,
   perIp,
   retryAfter,

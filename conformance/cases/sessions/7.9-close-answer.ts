@@ -25,10 +25,13 @@ async function answerTo(
   socket.close(code, reason)
   const closed = await socket.waitClose(ctx.timeoutMs)
   const expected = { code: CLOSES.normal.code, reason: CLOSES.normal.reason }
-  const actual = closed === undefined ? 'no close within the step timeout' : { code: closed.code, reason: closed.reason }
+  const actual = closed === undefined
+    ? 'no close within the step timeout'
+    : { code: closed.code, reason: closed.reason }
   ctx.record({ step: `client closes ${code}`, expected, actual })
   if (closed?.code === expected.code && closed.reason === expected.reason) return null
-  return fail(`the device's answer to a client's close ${code} is not 1000 normal (§7.9)`, expected, actual)
+  const message = `the device's answer to a client's close ${code} is not 1000 normal (§7.9)`
+  return fail(message, expected, actual)
 }
 
 export const closeAnswerCase: CaseDefinition = {
@@ -46,8 +49,10 @@ export const closeAnswerCase: CaseDefinition = {
       ['4500 internal-error', () => fresh(CLOSES.internalError.code, CLOSES.internalError.reason)],
       ['4404 with an unregistered reason', () => fresh(CLOSES.deviceNotConnected.code, 'gone')],
       ['1000 with an unregistered reason', () => fresh(CLOSES.normal.code, 'bye, see you')],
-      ['4422 with a reason not UTF-8', async () =>
-        answerTo(ctx, (await openSession(ctx, client)).socket, CLOSES.frameAuthFailed.code, NOT_UTF8)],
+      ['4422 with a reason not UTF-8, after the handshake', async () => {
+        const { socket } = await openSession(ctx, client)
+        return answerTo(ctx, socket, CLOSES.frameAuthFailed.code, NOT_UTF8)
+      }],
     ]))
     return PASS
   },
