@@ -40,6 +40,12 @@ const FAULT_CATCHERS: Readonly<Record<string, string>> = {
   'client-bucket-by-address': '10.3-per-client',
   'compare-sent-signature-length': '8.7-signature-length',
   'operator-revocation-keeps-sessions': '9.3-close-sessions-operator',
+  'identity-k-fast-path': '5.7-uniform-work',
+  'nonce-ttl-2-skew': '8.8-replay-window',
+  'continue-before-413': '10.2-no-continue',
+  'accept-small-order-key': '5.7-client-key',
+  'echo-client-close': '7.9-close-answer',
+  'no-connection-cap': '10.6-connections-per-ip',
 }
 
 t.test('every fault switch of the reference device makes the harness exit 1', async (t) => {
