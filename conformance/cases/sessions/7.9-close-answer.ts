@@ -1,8 +1,8 @@
 /**
  * Spec §7.9 pw-sess-7.9-close-answer: the device answers a client's Close frame with 1000
  * `normal`, never an echo of what the client sent. The harness closes with the reserved codes
- * 4500 and 4404, a registered code with a reason outside the registry, and a reason that is not
- * UTF-8, on fresh sockets (the answer does not depend on the handshake) and once on a session.
+ * internal-error and device-not-connected, a registered code with a reason outside the registry,
+ * and a reason that is not UTF-8, on fresh sockets (the answer does not depend on the handshake) and once on a session.
  */
 import { CLOSES } from '../../../protocol/registry.ts'
 import { allOf } from '../../drivers/checks.ts'
@@ -30,7 +30,7 @@ async function answerTo(
     : { code: closed.code, reason: closed.reason }
   ctx.record({ step: `client closes ${code}`, expected, actual })
   if (closed?.code === expected.code && closed.reason === expected.reason) return null
-  const message = `the device's answer to a client's close ${code} is not 1000 normal (§7.9)`
+  const message = `the device's answer to a client's close ${code} is not ${CLOSES.normal.code} ${CLOSES.normal.reason} (§7.9)`
   return fail(message, expected, actual)
 }
 
@@ -46,10 +46,10 @@ export const closeAnswerCase: CaseDefinition = {
     const fresh = async (code: number, reason: string | Uint8Array) =>
       answerTo(ctx, await freshSocket(ctx, client), code, reason)
     must(await allOf([
-      ['4500 internal-error', () => fresh(CLOSES.internalError.code, CLOSES.internalError.reason)],
-      ['4404 with an unregistered reason', () => fresh(CLOSES.deviceNotConnected.code, 'gone')],
-      ['1000 with an unregistered reason', () => fresh(CLOSES.normal.code, 'bye, see you')],
-      ['4422 with a reason not UTF-8, after the handshake', async () => {
+      [`${CLOSES.internalError.code} ${CLOSES.internalError.reason}`, () => fresh(CLOSES.internalError.code, CLOSES.internalError.reason)],
+      [`${CLOSES.deviceNotConnected.code} with an unregistered reason`, () => fresh(CLOSES.deviceNotConnected.code, 'gone')],
+      [`${CLOSES.normal.code} with an unregistered reason`, () => fresh(CLOSES.normal.code, 'bye, see you')],
+      [`a reason not UTF-8, after the handshake`, async () => {
         const { socket } = await openSession(ctx, client)
         return answerTo(ctx, socket, CLOSES.frameAuthFailed.code, NOT_UTF8)
       }],
