@@ -31,6 +31,7 @@ const MAC_CALLS: Record<string, [calls: number, purpose: string]> = {
   'protocol/noise/symmetric-state.ts': [2, 'Noise HKDF (Noise §4.3), compared with nothing'],
   'reference-server/http/pairing-endpoints.ts': [1, 'cB sent under fault reveal-cb-before-ca'],
   'reference-server/http/signed.ts': [1, 'prefix compare (constant-time) under fault compare-sent-signature-length'],
+  'reference-client/zaparoo.ts': [2, 'zaparoo-v1 confirmation to send; the expected one, compared with timingSafeEqual'],
 }
 const MAC = '(?:confirmationMac|hmacSha256)'
 // A call, not the definition `function confirmationMac(`.
