@@ -30,6 +30,7 @@ const MAC_CALLS: Record<string, [calls: number, purpose: string]> = {
   'protocol/httpsig/algorithms.ts': [2, 'an hmac-sha256 signature; its verification'],
   'protocol/noise/symmetric-state.ts': [2, 'Noise HKDF (Noise §4.3), compared with nothing'],
   'reference-server/http/pairing-endpoints.ts': [1, 'cB sent under fault reveal-cb-before-ca'],
+  'reference-client/zaparoo.ts': [2, 'zaparoo-v1 client confirm to send; server confirm, compared with timingSafeEqual'],
 }
 const MAC = '(?:confirmationMac|hmacSha256)'
 // A call, not the definition `function confirmationMac(`.
