@@ -148,7 +148,8 @@ function rssOf(pid: number): number {
   }
 }
 
-function freePort(): Promise<number> {
+/** A port free on loopback now (the soak script restarts processes on the same port). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.on('error', reject)

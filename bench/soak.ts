@@ -16,28 +16,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { connect as netConnect, createServer, type Socket } from 'node:net'
+import { connect as netConnect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { METHODS, PATHS, PROTOCOL_VERSION } from '../protocol/registry.ts'
 import { pair, signedRequest, type Credentials } from '../reference-client/index.ts'
-import { ROOT } from './processes.ts'
+import { freePort, ROOT } from './processes.ts'
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
 const START_TIMEOUT_MS = 20_000
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 async function killHard(child: ChildProcess | undefined): Promise<void> {
   if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
