@@ -97,6 +97,13 @@ export interface CaseContext {
   progress?(line: string): void
   /** Registers cleanup (close sockets, ...) run after the case whatever its verdict. */
   defer(cleanup: () => void | Promise<void>): void
+  /**
+   * Tells the runner that from here on the case only waits out a device timer (ticket_ttl, the
+   * idle timeout, the §8.8 window) with resources of its own — its own client, ticket or session,
+   * never the pairing window or a budget of §10 — so the next case may start meanwhile. The runner
+   * awaits every such case before the next phase. Absent where cases run one at a time anyway.
+   */
+  waitAlongside?(): void
 }
 
 export interface CaseDefinition {
