@@ -1,13 +1,13 @@
 /**
  * Spec §10.3 {#pw-limit-10.3-per-client}: a signed request that finds the per-client bucket of its
- * client_id empty is refused 429 rate-limited. A freshly paired client sends signed
- * `pairwire.echo` calls to /pairwire/v1/rpc until a 429; a cheap unsigned request right after
+ * client_id empty is refused 429 rate-limited. A freshly paired client sends signed requests,
+ * `pairwire.echo` calls to /pairwire/v1/rpc and ticket requests in turn, until a 429; a cheap unsigned request right after
  * tells the per-client refusal from the per-IP one (the per-IP bucket must still admit it).
  * The bucket is the client_id's, not the address's: a second client paired from the same address
  * must still be admitted right after the first one's 429 — and more often than a bucket shared
  * by the address could have refilled since (see neighbourOutrunsRefill).
  */
-import { METHODS, PATHS, PROBLEMS } from '../../../protocol/registry.ts'
+import { METHODS, PATHS, PROBLEMS, PROTOCOL_VERSION } from '../../../protocol/registry.ts'
 import { expectProblem, httpRequest, summarize, type HttpResponse } from '../../drivers/http.ts'
 import { pairClient, type PairedClient } from '../../drivers/pairing.ts'
 import { signedRequest } from '../../drivers/signed.ts'
@@ -21,7 +21,7 @@ export const perClient: CaseDefinition = {
   id: '10.3-per-client',
   level: 'MUST',
   requirement: 'pw-limit-10.3-per-client',
-  title: 'more than rate_client_per_minute signed requests of one client get 429 rate-limited',
+  title: 'more than rate_client_per_minute signed requests (rpc and tickets) of one client get 429 rate-limited',
   profiles: ['pairing', 'signed-http'],
   needsPin: true,
   phase: PHASES.budgets,
@@ -47,7 +47,15 @@ export const perClient: CaseDefinition = {
         path: PATHS.rpc,
         body: { jsonrpc: '2.0', id: (id += 1), method: METHODS.echo, params: {} },
       })
-    const result = await flood(ctx, capacity, (quiet) => echo(quiet, client))
+    // Every signed endpoint takes a token (§10.3: every signed request that passed §8.7 step 10),
+    // so the flood alternates rpc with tickets: a device that lets one of them skip the bucket
+    // admits half as many again as the bucket holds, past flood()'s bound.
+    let sentTo = 0
+    const ticket = (quiet: CaseContext) =>
+      signedRequest(quiet, client, { method: 'POST', path: PATHS.tickets, body: { v: PROTOCOL_VERSION } })
+    const result = await flood(ctx, capacity, (quiet) =>
+      (sentTo += 1) % 2 === 0 ? ticket(quiet) : echo(quiet, client),
+    )
     const { refused, sent, seconds, allowed } = result
     if (refused === undefined) {
       const message = `${sent} signed requests of one client in ${seconds.toFixed(1)} s and no 429`
@@ -88,10 +96,16 @@ async function neighbourOutrunsRefill(
   const quiet: CaseContext = { ...ctx, record: () => undefined }
   const refilled = (): number => Math.ceil((capacity * (Date.now() - emptySince)) / 60_000) + 1
   let admitted = 0
+  let inFlight = 0
   let refusedNeighbour: HttpResponse | undefined
+  // Never more than the neighbour's own full bucket holds: a 429 then would be its own.
+  const mayGoOn = (): boolean =>
+    refusedNeighbour === undefined && admitted <= refilled() && admitted + inFlight < capacity
   const worker = async (): Promise<void> => {
-    while (refusedNeighbour === undefined && admitted <= refilled() && admitted < capacity - 1) {
+    while (mayGoOn()) {
+      inFlight += 1
       const res = await send(quiet)
+      inFlight -= 1
       if (res.status === 200) admitted += 1
       else refusedNeighbour ??= res
     }
