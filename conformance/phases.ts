@@ -5,8 +5,9 @@
 export const PHASES = {
   /**
    * Cases that spend most of their time waiting out a device timer on resources of their own and
-   * call CaseContext.waitAlongside(): they start first so that their waits overlap the normal
-   * phase; the runner awaits them before the budgets phase.
+   * call CaseContext.waitAlongside(): they start first so that their waits overlap each other and,
+   * when only lateness is judged ('late-is-fine'), the normal phase; the runner awaits them all
+   * before the budgets phase.
    */
   timers: -1,
   /** Every case that leaves the device's budgets as it found them. */

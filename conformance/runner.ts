@@ -7,6 +7,7 @@
  */
 import {
   sectionOf,
+  type AlongsideTiming,
   type CaseContext,
   type CaseDefinition,
   type CaseResult,
@@ -147,12 +148,12 @@ async function runBounded(c: CaseDefinition, ctx: CaseContext, limitMs: number):
 /** A started case: `done` when it finished, `alongside` when it only waits from then on. */
 interface StartedCase {
   readonly done: Promise<CaseResult>
-  readonly alongside: Promise<void>
+  readonly alongside: Promise<AlongsideTiming>
 }
 
 function startCase(c: CaseDefinition, target: Target, setup: CaseRun): StartedCase {
-  let waitAlongside = (): void => undefined
-  const alongside = new Promise<void>((resolve) => (waitAlongside = resolve))
+  let waitAlongside = (_timing: AlongsideTiming): void => undefined
+  const alongside = new Promise<AlongsideTiming>((resolve) => (waitAlongside = resolve))
   return { done: runCase(c, target, setup, waitAlongside), alongside }
 }
 
@@ -160,7 +161,7 @@ async function runCase(
   c: CaseDefinition,
   target: Target,
   setup: CaseRun,
-  waitAlongside: () => void,
+  waitAlongside: (timing: AlongsideTiming) => void,
 ): Promise<CaseResult> {
   const { options } = setup
   const started = Date.now()
@@ -293,14 +294,18 @@ export async function run(options: RunOptions): Promise<RunOutcome> {
   const slots: (CaseResult | undefined)[] = []
   const results = (): CaseResult[] => slots.filter((r) => r !== undefined)
   let setupFailure: string | undefined
-  let waiting: Promise<void>[] = []
+  let waiting: { readonly done: Promise<void>; readonly timing?: AlongsideTiming }[] = []
+  const awaitWaiting = async (which: (timing?: AlongsideTiming) => boolean): Promise<void> => {
+    await Promise.all(waiting.filter((w) => which(w.timing)).map((w) => w.done))
+    waiting = waiting.filter((w) => !which(w.timing))
+  }
   let finished = 0
   for (const [i, c] of selected.entries()) {
-    // A case that spends a budget of §10 must find no other case running.
-    if ((c.phase ?? PHASES.normal) >= PHASES.budgets) {
-      await Promise.all(waiting)
-      waiting = []
-    }
+    const phase = c.phase ?? PHASES.normal
+    // A case that spends a budget of §10 must find no other case running; an 'on-time' wait
+    // shares the device with the other timer cases only.
+    if (phase >= PHASES.budgets) await awaitWaiting(() => true)
+    else if (phase > PHASES.timers) await awaitWaiting((timing) => timing === 'on-time')
     if (setupFailure !== undefined) break
     const started = startCase(c, target, { options, pins })
     const done = started.done.then(
@@ -316,10 +321,10 @@ export async function run(options: RunOptions): Promise<RunOutcome> {
         setupFailure ??= `${c.id}: ${error.message}`
       },
     )
-    await Promise.race([done, started.alongside])
-    waiting.push(done)
+    const timing = await Promise.race([done.then(() => undefined), started.alongside])
+    waiting.push({ done, ...(timing === undefined ? {} : { timing }) })
   }
-  await Promise.all(waiting)
+  await awaitWaiting(() => true)
   if (setupFailure !== undefined) return unusable(facts, setupFailure, results())
   const summary = summarize(results(), facts.mustTotal)
   const exitCode = exitCodeOf(summary, options.allowSkips === true)

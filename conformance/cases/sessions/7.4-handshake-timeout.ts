@@ -27,7 +27,7 @@ export const handshakeTimeout: CaseDefinition = {
     const timeoutMs = limitOf(ctx.target, 'handshake_timeout') * 1000
     const client = await pairClient(ctx)
     const socket = await freshSocket(ctx, client)
-    ctx.waitAlongside?.()
+    ctx.waitAlongside?.('on-time')
     must(await expectClose(ctx, socket, CLOSES.handshakeTimeout, timeoutMs + 2 * SLACK_MS, 'wait without message 1'))
     const after = socket.closed!.afterMs
     if (after < timeoutMs - SLACK_MS) {

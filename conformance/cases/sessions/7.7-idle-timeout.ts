@@ -24,7 +24,7 @@ export const idleTimeout: CaseDefinition = {
   waitSeconds: (target) => 2 * limitOf(target, 'ping_interval') + 2,
   async run(ctx) {
     const { session } = await pairedSession(ctx, { autoPong: false })
-    ctx.waitAlongside?.()
+    ctx.waitAlongside?.('on-time')
     const waitMs = 2 * limitOf(ctx.target, 'ping_interval') * 1000 + SLACK_MS
     must(await expectClose(ctx, session.socket, CLOSES.idleTimeout, waitMs, 'no Pong, no frame'))
     return PASS

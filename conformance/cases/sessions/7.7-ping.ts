@@ -22,7 +22,7 @@ export const ping: CaseDefinition = {
   waitSeconds: (target) => limitOf(target, 'ping_interval') + 2,
   async run(ctx) {
     const { session } = await pairedSession(ctx)
-    ctx.waitAlongside?.()
+    ctx.waitAlongside?.('on-time')
     const intervalMs = limitOf(ctx.target, 'ping_interval') * 1000
     const pinged = await session.socket.waitPings(1, intervalMs + SLACK_MS)
     ctx.record({ step: `wait ${intervalMs + SLACK_MS} ms for a Ping`, expected: 'a Ping', actual: pinged ? 'a Ping' : 'none' })

@@ -42,7 +42,7 @@ export const replayWindow: CaseDefinition = {
     }
     must(expectEchoed(first))
     // The 2 × skew wait needs nothing but this case's own client.
-    ctx.waitAlongside?.()
+    ctx.waitAlongside?.('late-is-fine')
     await sleep((second + 2 * skew) * 1000 + REPLAY_MS - Date.now())
     const replay = await sendSigned(ctx, request, `the same request at S + 2 × skew + ${REPLAY_MS} ms`)
     if (expectProblem(replay, PROBLEMS.replayedNonce) === null) return PASS

@@ -23,7 +23,7 @@ export const ticketTtl: CaseDefinition = {
   async run(ctx) {
     const client = await pairClient(ctx)
     const ticket = await getTicket(ctx, client)
-    ctx.waitAlongside?.()
+    ctx.waitAlongside?.('late-is-fine')
     await outlast(limitOf(ctx.target, 'ticket_ttl'))
     must(await expectGateRefusal(ctx, `?ticket=${ticket}`, PROBLEMS.ticketInvalid, 'upgrade after ticket_ttl'))
     return PASS
