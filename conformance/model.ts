@@ -97,7 +97,21 @@ export interface CaseContext {
   progress?(line: string): void
   /** Registers cleanup (close sockets, ...) run after the case whatever its verdict. */
   defer(cleanup: () => void | Promise<void>): void
+  /**
+   * Tells the runner that from here on the case only waits out a device timer (ticket_ttl, the
+   * idle timeout, the §8.8 window) with resources of its own — its own client, ticket or session,
+   * never the pairing window or a budget of §10 — so the next case may start meanwhile.
+   * 'late-is-fine': the case judges only what the device does after a time (a refusal after the
+   * TTL), which load cannot turn into a wrong verdict; it runs alongside every case up to the
+   * budgets phase. 'on-time': the case judges that the device acts before a time (a Ping, an idle
+   * close), which a device busy with other cases might miss; it runs alongside the other cases of
+   * PHASES.timers only. Absent where cases run one at a time anyway.
+   */
+  waitAlongside?(timing: AlongsideTiming): void
 }
+
+/** How a case that waits alongside others may be overlapped (CaseContext.waitAlongside). */
+export type AlongsideTiming = 'late-is-fine' | 'on-time'
 
 export interface CaseDefinition {
   /** `<section>-<slug>`, e.g. `5.4-pin-expired-at-finish`; stable, never positional. */

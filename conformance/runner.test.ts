@@ -2,6 +2,7 @@ import t from 'tap'
 import { PATHS } from '../protocol/registry.ts'
 import { httpRequest } from './drivers/http.ts'
 import type { CaseDefinition, Level } from './model.ts'
+import { PHASES } from './phases.ts'
 import { run, type RunOptions } from './runner.ts'
 import type { Selection } from './selection.ts'
 import { deadUrl, startStub, stubDiscovery } from './stub-device.ts'
@@ -192,4 +193,34 @@ t.test('a PIN command that fails stops the run with exit 2 and the results so fa
   t.match(outcome.kind === 'unusable' && outcome.message, /2\.3-pin: --pin-command printed no 6-digit PIN/)
   t.same(outcome.report.results.map((r) => r.id), ['2.3-a'], 'what ran before the stop')
   t.match(outcome.report, { error: /printed no 6-digit PIN/, summary: { mustTotal: 3 } })
+})
+
+t.test('cases that wait alongside overlap as their timing allows, results stay in order', async (t) => {
+  const stub = await startStub()
+  t.teardown(stub.close)
+  const events: string[] = []
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  const timer = (id: string, timing: 'late-is-fine' | 'on-time', ms: number) =>
+    fake(id, 'MUST', async (ctx) => {
+      ctx.waitAlongside?.(timing)
+      await sleep(ms)
+      events.push(`${id} done`)
+      return PASS
+    }, { phase: PHASES.timers })
+  const step = (id: string, phase: number) =>
+    fake(id, 'MUST', async () => {
+      events.push(`${id} start`)
+      return PASS
+    }, { phase })
+  const cases = [
+    timer('8.8-late', 'late-is-fine', 400),
+    timer('7.7-on-time', 'on-time', 150),
+    step('2.3-normal', PHASES.normal),
+    step('10.3-budget', PHASES.budgets),
+  ]
+  const outcome = await run(options(stub.url, cases))
+  t.equal(outcome.exitCode, 0)
+  t.same(events, ['7.7-on-time done', '2.3-normal start', '8.8-late done', '10.3-budget start'],
+    'the normal case waits for the on-time case only; the budget case for both')
+  t.same(outcome.report.results.map((r) => r.id), cases.map((c) => c.id), 'results in case order')
 })

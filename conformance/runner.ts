@@ -1,11 +1,13 @@
 /**
  * The server-mode runner of the conformance harness (spec §14.2, DESIGN §5): read discovery,
- * select cases, run them one at a time (they share one device and its pairing window), turn every
+ * select cases, run them one at a time (they share one device and its pairing window; a case
+ * that only waits out a device timer lets the next one start), turn every
  * outcome into a CaseResult with a replay token, and compute the exit code. A case that cannot run
  * is skipped with its reason; a case that throws or hangs is a failure, never a crash.
  */
 import {
   sectionOf,
+  type AlongsideTiming,
   type CaseContext,
   type CaseDefinition,
   type CaseResult,
@@ -22,6 +24,7 @@ import { traceLines } from './report/trace.ts'
 import { EXIT, exitCodeOf, summarize, type RunReport } from './report/model.ts'
 import { selectCases, type Selection } from './selection.ts'
 import { RequestPacer } from './drivers/pacer.ts'
+import { PHASES } from './phases.ts'
 import { loadTarget } from './target.ts'
 import { CaseFailure, fail, SetupError, skip, type SkipVerdict } from './verdicts.ts'
 
@@ -142,7 +145,24 @@ async function runBounded(c: CaseDefinition, ctx: CaseContext, limitMs: number):
   }
 }
 
-async function runCase(c: CaseDefinition, target: Target, setup: CaseRun): Promise<CaseResult> {
+/** A started case: `done` when it finished, `alongside` when it only waits from then on. */
+interface StartedCase {
+  readonly done: Promise<CaseResult>
+  readonly alongside: Promise<AlongsideTiming>
+}
+
+function startCase(c: CaseDefinition, target: Target, setup: CaseRun): StartedCase {
+  let waitAlongside = (_timing: AlongsideTiming): void => undefined
+  const alongside = new Promise<AlongsideTiming>((resolve) => (waitAlongside = resolve))
+  return { done: runCase(c, target, setup, waitAlongside), alongside }
+}
+
+async function runCase(
+  c: CaseDefinition,
+  target: Target,
+  setup: CaseRun,
+  waitAlongside: (timing: AlongsideTiming) => void,
+): Promise<CaseResult> {
   const { options } = setup
   const started = Date.now()
   const log = new ExchangeLog()
@@ -161,6 +181,7 @@ async function runCase(c: CaseDefinition, target: Target, setup: CaseRun): Promi
     record,
     setReplay: (p) => void (point = p),
     defer: (cleanup) => void cleanups.push(cleanup),
+    waitAlongside,
     ...(options.progress === undefined ? {} : { progress: options.progress }),
   }
   const skipped = skipOf(c, target, setup)
@@ -268,23 +289,46 @@ export async function run(options: RunOptions): Promise<RunOutcome> {
       '--test-control: the device does not advertise the test-control profile (spec §12)'
     return unusable(facts, message)
   }
-  const results: CaseResult[] = []
-  for (const [i, c] of selected.entries()) {
-    let result: CaseResult
-    try {
-      result = await runCase(c, target, { options, pins })
-    } catch (error) {
-      if (!(error instanceof SetupError)) throw error
-      return unusable(facts, `${c.id}: ${error.message}`, results)
-    }
-    results.push(result)
-    const { status, durationMs } = result
-    options.progress?.(`[${i + 1}/${selected.length}] ${c.id} ${status} (${durationMs} ms)`)
-    if (options.verbose === true) for (const line of traceLines(result)) options.progress?.(line)
+  // Results stay in case order although cases that wait alongside (CaseContext.waitAlongside)
+  // finish later than the ones started after them.
+  const slots: (CaseResult | undefined)[] = []
+  const results = (): CaseResult[] => slots.filter((r) => r !== undefined)
+  let setupFailure: string | undefined
+  let waiting: { readonly done: Promise<void>; readonly timing?: AlongsideTiming }[] = []
+  const awaitWaiting = async (which: (timing?: AlongsideTiming) => boolean): Promise<void> => {
+    await Promise.all(waiting.filter((w) => which(w.timing)).map((w) => w.done))
+    waiting = waiting.filter((w) => !which(w.timing))
   }
-  const summary = summarize(results, facts.mustTotal)
+  let finished = 0
+  for (const [i, c] of selected.entries()) {
+    const phase = c.phase ?? PHASES.normal
+    // A case that spends a budget of §10 must find no other case running; an 'on-time' wait
+    // shares the device with the other timer cases only.
+    if (phase >= PHASES.budgets) await awaitWaiting(() => true)
+    else if (phase > PHASES.timers) await awaitWaiting((timing) => timing === 'on-time')
+    if (setupFailure !== undefined) break
+    const started = startCase(c, target, { options, pins })
+    const done = started.done.then(
+      (result) => {
+        slots[i] = result
+        finished += 1
+        const { status, durationMs } = result
+        options.progress?.(`[${finished}/${selected.length}] ${c.id} ${status} (${durationMs} ms)`)
+        if (options.verbose === true) for (const line of traceLines(result)) options.progress?.(line)
+      },
+      (error: unknown) => {
+        if (!(error instanceof SetupError)) throw error
+        setupFailure ??= `${c.id}: ${error.message}`
+      },
+    )
+    const timing = await Promise.race([done.then(() => undefined), started.alongside])
+    waiting.push({ done, ...(timing === undefined ? {} : { timing }) })
+  }
+  await awaitWaiting(() => true)
+  if (setupFailure !== undefined) return unusable(facts, setupFailure, results())
+  const summary = summarize(results(), facts.mustTotal)
   const exitCode = exitCodeOf(summary, options.allowSkips === true)
-  return { kind: 'done', report: reportOf(facts, results, exitCode), exitCode }
+  return { kind: 'done', report: reportOf(facts, results(), exitCode), exitCode }
 }
 
 /** The report of a command line that could not be parsed: nothing ran (exit 2, spec §14.2). */

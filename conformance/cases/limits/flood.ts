@@ -11,6 +11,8 @@ const CONCURRENCY = 8
 export interface FloodResult {
   /** The first 429 answer, if one came. */
   readonly refused?: HttpResponse
+  /** When (Date.now()) the refused request was sent: its bucket was empty at some time after. */
+  readonly refusedSentAt?: number
   readonly sent: number
   readonly seconds: number
   /** The most requests a bucket of capacity N may admit in `seconds`. */
@@ -33,11 +35,16 @@ export async function flood(
   const seconds = (): number => (Date.now() - started) / 1000
   let sent = 0
   let refused: HttpResponse | undefined
+  let refusedSentAt = 0
   const worker = async (): Promise<void> => {
     while (refused === undefined && sent <= admissible(capacity, seconds(), CONCURRENCY)) {
       sent += 1
+      const sentAt = Date.now()
       const res = await send(quiet)
-      if (res.status === 429 && refused === undefined) refused = res
+      if (res.status === 429 && refused === undefined) {
+        refused = res
+        refusedSentAt = sentAt
+      }
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
@@ -48,5 +55,5 @@ export async function flood(
     expected: { status: 429 },
     actual: refused === undefined ? 'no 429' : summarize(refused),
   })
-  return refused === undefined ? result : { ...result, refused }
+  return refused === undefined ? result : { ...result, refused, refusedSentAt }
 }

@@ -9,6 +9,7 @@ import { expectClose } from '../../drivers/session.ts'
 import type { CaseDefinition } from '../../model.ts'
 import { failCase, must, PASS } from '../../verdicts.ts'
 import { freshSocket } from './support.ts'
+import { PHASES } from '../../phases.ts'
 
 /** Slack for whole-second timers and the network. */
 const SLACK_MS = 1000
@@ -16,6 +17,7 @@ const SLACK_MS = 1000
 export const handshakeTimeout: CaseDefinition = {
   id: '7.4-handshake-timeout',
   level: 'MUST',
+  phase: PHASES.timers,
   requirement: 'pw-sess-7.4-handshake-timeout',
   title: `no message 1 within handshake_timeout gets ${CLOSES.handshakeTimeout.code}`,
   profiles: ['session', 'signed-http'],
@@ -25,6 +27,7 @@ export const handshakeTimeout: CaseDefinition = {
     const timeoutMs = limitOf(ctx.target, 'handshake_timeout') * 1000
     const client = await pairClient(ctx)
     const socket = await freshSocket(ctx, client)
+    ctx.waitAlongside?.('on-time')
     must(await expectClose(ctx, socket, CLOSES.handshakeTimeout, timeoutMs + 2 * SLACK_MS, 'wait without message 1'))
     const after = socket.closed!.afterMs
     if (after < timeoutMs - SLACK_MS) {

@@ -8,6 +8,7 @@ import { expectClose } from '../../drivers/session.ts'
 import type { CaseDefinition } from '../../model.ts'
 import { must, PASS } from '../../verdicts.ts'
 import { pairedSession } from './support.ts'
+import { PHASES } from '../../phases.ts'
 
 /** Slack for whole-second timers and the network. */
 const SLACK_MS = 1500
@@ -15,6 +16,7 @@ const SLACK_MS = 1500
 export const idleTimeout: CaseDefinition = {
   id: '7.7-idle-timeout',
   level: 'MUST',
+  phase: PHASES.timers,
   requirement: 'pw-sess-7.7-idle-timeout',
   title: `a client that never answers Pings gets ${CLOSES.idleTimeout.code} idle-timeout`,
   profiles: ['session', 'signed-http'],
@@ -22,6 +24,7 @@ export const idleTimeout: CaseDefinition = {
   waitSeconds: (target) => 2 * limitOf(target, 'ping_interval') + 2,
   async run(ctx) {
     const { session } = await pairedSession(ctx, { autoPong: false })
+    ctx.waitAlongside?.('on-time')
     const waitMs = 2 * limitOf(ctx.target, 'ping_interval') * 1000 + SLACK_MS
     must(await expectClose(ctx, session.socket, CLOSES.idleTimeout, waitMs, 'no Pong, no frame'))
     return PASS

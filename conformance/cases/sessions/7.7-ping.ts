@@ -6,6 +6,7 @@ import { limitOf } from '../../drivers/advertised.ts'
 import type { CaseDefinition } from '../../model.ts'
 import { failCase, PASS } from '../../verdicts.ts'
 import { pairedSession } from './support.ts'
+import { PHASES } from '../../phases.ts'
 
 /** Slack for whole-second timers and the network. */
 const SLACK_MS = 1500
@@ -13,6 +14,7 @@ const SLACK_MS = 1500
 export const ping: CaseDefinition = {
   id: '7.7-ping',
   level: 'MUST',
+  phase: PHASES.timers,
   requirement: 'pw-sess-7.7-ping',
   title: 'the device pings every ping_interval',
   profiles: ['session', 'signed-http'],
@@ -20,6 +22,7 @@ export const ping: CaseDefinition = {
   waitSeconds: (target) => limitOf(target, 'ping_interval') + 2,
   async run(ctx) {
     const { session } = await pairedSession(ctx)
+    ctx.waitAlongside?.('on-time')
     const intervalMs = limitOf(ctx.target, 'ping_interval') * 1000
     const pinged = await session.socket.waitPings(1, intervalMs + SLACK_MS)
     ctx.record({ step: `wait ${intervalMs + SLACK_MS} ms for a Ping`, expected: 'a Ping', actual: pinged ? 'a Ping' : 'none' })

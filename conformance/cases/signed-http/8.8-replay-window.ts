@@ -15,6 +15,7 @@ import { prepareSigned, sendSigned } from '../../drivers/signed.ts'
 import type { CaseDefinition } from '../../model.ts'
 import { fail, must, PASS, skipCase } from '../../verdicts.ts'
 import { expectEchoed, rpcEcho } from './support.ts'
+import { PHASES } from '../../phases.ts'
 
 /** How far into second S the first request is sent, and into the last second the replay. */
 const FIRST_MS = 100
@@ -23,6 +24,7 @@ const REPLAY_MS = 500
 export const replayWindow: CaseDefinition = {
   id: '8.8-replay-window',
   level: 'MUST',
+  phase: PHASES.timers,
   requirement: 'pw-sig-8.8-replay-window',
   title: 'a nonce stays claimed for 2 × skew + 1 s, the last second included',
   profiles: ['signed-http'],
@@ -39,6 +41,8 @@ export const replayWindow: CaseDefinition = {
       skipCase('the device refused created = now + skew: its clock is behind the harness\'s')
     }
     must(expectEchoed(first))
+    // The 2 × skew wait needs nothing but this case's own client.
+    ctx.waitAlongside?.('late-is-fine')
     await sleep((second + 2 * skew) * 1000 + REPLAY_MS - Date.now())
     const replay = await sendSigned(ctx, request, `the same request at S + 2 × skew + ${REPLAY_MS} ms`)
     if (expectProblem(replay, PROBLEMS.replayedNonce) === null) return PASS
