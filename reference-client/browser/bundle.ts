@@ -1,0 +1,91 @@
+/**
+ * Builds the browser client with esbuild: the library (reference-client/index.ts) and the page
+ * the reference server serves with --browser-page (page.ts, index.html, page.css). Modules that
+ * only Node reaches through a guarded dynamic import (the node:crypto backend, the `ws` socket
+ * factory, undici) are replaced by a stub that throws if ever imported, so no Node code ships.
+ * `npm run build:browser` writes dist/browser/ and prints the sizes, minified and gzipped.
+ */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build, type Plugin } from 'esbuild'
+
+const HERE = fileURLToPath(new URL('.', import.meta.url))
+export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../../dist/browser/', import.meta.url))
+/** The files of the page, as the server serves them (reference-server/http/browser-page.ts). */
+export const PAGE_FILES = ['index.html', 'page.css', 'page.js'] as const
+
+// Import specifiers as written in platform.ts and protocol/crypto/index.ts.
+const NODE_ONLY = /^(undici|ws|\.\/node\.ts|\.\/node-websocket\.ts)$/
+
+const nodeOnlyStub: Plugin = {
+  name: 'node-only-stub',
+  setup(b) {
+    b.onResolve({ filter: NODE_ONLY }, (args) => ({
+      path: join(args.resolveDir, args.path),
+      namespace: 'node-only',
+    }))
+    b.onLoad({ filter: /.*/, namespace: 'node-only' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is Node-only`)})`,
+      loader: 'js',
+    }))
+  },
+}
+
+export interface BundleSize {
+  readonly name: string
+  readonly minified: number
+  readonly gzipped: number
+  /** node_modules packages in the bundle, for the "no ajv, no TypeBox" check. */
+  readonly packages: readonly string[]
+}
+
+async function bundle(entry: string, name: string): Promise<{ code: Uint8Array; size: BundleSize }> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    legalComments: 'none',
+    plugins: [nodeOnlyStub],
+    logLevel: 'silent',
+  })
+  const code = result.outputFiles[0]!.contents
+  const packages = new Set<string>()
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)
+    if (m) packages.add(m[1]!)
+  }
+  const size = { name, minified: code.length, gzipped: gzipSync(code, { level: 9 }).length, packages: [...packages].sort() }
+  return { code, size }
+}
+
+/** Bundles the library alone, for its size; nothing is written. */
+export async function measureClientBundle(): Promise<BundleSize> {
+  return (await bundle(join(HERE, '..', 'index.ts'), 'client library')).size
+}
+
+/** Writes the page (index.html, page.css, page.js) into `outDir`; returns the bundle sizes. */
+export async function buildBrowserPage(outDir = DEFAULT_OUT_DIR): Promise<BundleSize[]> {
+  mkdirSync(outDir, { recursive: true })
+  const page = await bundle(join(HERE, 'page.ts'), 'page')
+  writeFileSync(join(outDir, 'page.js'), page.code)
+  copyFileSync(join(HERE, 'index.html'), join(outDir, 'index.html'))
+  copyFileSync(join(HERE, 'page.css'), join(outDir, 'page.css'))
+  return [await measureClientBundle(), page.size]
+}
+
+export const formatSize = (s: BundleSize): string =>
+  `${s.name}: ${(s.minified / 1024).toFixed(1)} kB minified, ${(s.gzipped / 1024).toFixed(1)} kB gzipped ` +
+  `(${s.packages.join(', ')})`
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const out = process.argv[2] ?? DEFAULT_OUT_DIR
+  for (const size of await buildBrowserPage(out)) console.log(formatSize(size))
+  console.log(`browser page written to ${out}`)
+}
