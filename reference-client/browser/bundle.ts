@@ -14,7 +14,7 @@ import { build, type Plugin } from 'esbuild'
 const HERE = fileURLToPath(new URL('.', import.meta.url))
 export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../../dist/browser/', import.meta.url))
 /** The files of the page, as the server serves them (reference-server/http/browser-page.ts). */
-export const PAGE_FILES = ['index.html', 'page.css', 'page.js'] as const
+export const PAGE_FILES = ['index.html', 'page.css', 'page.js', 'favicon.svg'] as const
 
 // Import specifiers as written in platform.ts and protocol/crypto/index.ts.
 const NODE_ONLY = /^(undici|ws|\.\/node\.ts|\.\/node-websocket\.ts)$/
@@ -70,13 +70,12 @@ export async function measureClientBundle(): Promise<BundleSize> {
   return (await bundle(join(HERE, '..', 'index.ts'), 'client library')).size
 }
 
-/** Writes the page (index.html, page.css, page.js) into `outDir`; returns the bundle sizes. */
+/** Writes the page (PAGE_FILES) into `outDir`; returns the bundle sizes. */
 export async function buildBrowserPage(outDir = DEFAULT_OUT_DIR): Promise<BundleSize[]> {
   mkdirSync(outDir, { recursive: true })
   const page = await bundle(join(HERE, 'page.ts'), 'page')
   writeFileSync(join(outDir, 'page.js'), page.code)
-  copyFileSync(join(HERE, 'index.html'), join(outDir, 'index.html'))
-  copyFileSync(join(HERE, 'page.css'), join(outDir, 'page.css'))
+  for (const file of PAGE_FILES) if (file !== 'page.js') copyFileSync(join(HERE, file), join(outDir, file))
   return [await measureClientBundle(), page.size]
 }
 
