@@ -17,14 +17,17 @@ export interface PairingUri {
   readonly pin: string | null
 }
 
-/** Why a string is not a pairing URI; each names one rule of spec §5.11. */
-export type PairingUriFailure =
-  | 'scheme'
-  | 'syntax'
-  | 'device-id'
-  | 'percent-encoding'
-  | 'url'
-  | 'pin'
+/** Why a string is not a pairing URI; each names one rule of spec §5.11 (and a vector field). */
+export const PAIRING_URI_FAILURES = [
+  'scheme',
+  'syntax',
+  'device-id',
+  'percent-encoding',
+  'url',
+  'pin',
+] as const
+
+export type PairingUriFailure = (typeof PAIRING_URI_FAILURES)[number]
 
 export class PairingUriError extends Error {
   readonly failure: PairingUriFailure
