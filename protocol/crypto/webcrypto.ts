@@ -52,9 +52,14 @@ async function attempt(probe: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** Which of the three primitives `subtle` implements, each probed with one real operation. */
-export async function detectWebCrypto(subtle = defaultSubtle()): Promise<WebCryptoSupport> {
-  if (subtle === undefined) return { aesGcm: false, x25519: false, ed25519: false }
+/**
+ * Which of the three primitives `subtle` implements, each probed with one real operation; null
+ * (or a platform without crypto.subtle, e.g. a page not in a secure context) has none.
+ */
+export async function detectWebCrypto(
+  subtle: SubtleCrypto | null | undefined = defaultSubtle(),
+): Promise<WebCryptoSupport> {
+  if (subtle === null || subtle === undefined) return { aesGcm: false, x25519: false, ed25519: false }
   const zeros = new Uint8Array(32)
   const [aesGcm, x25519, ed25519] = await Promise.all([
     attempt(async () => {

@@ -41,7 +41,38 @@ export interface BundleSize {
   readonly packages: readonly string[]
 }
 
-async function bundle(entry: string, name: string): Promise<{ code: Uint8Array; size: BundleSize }> {
+/**
+ * For the before/after figure of bench/bundle-size.ts only: puts back what schemas/validate.ts
+ * did before issue 19, compiling the message schemas with ajv when the module loads (TypeBox and
+ * ajv in the bundle, `new Function` at run time).
+ */
+const runtimeValidators: Plugin = {
+  name: 'runtime-validators',
+  setup(b) {
+    b.onResolve({ filter: /\/message-validators\.ts$/ }, (args) => ({
+      path: join(args.resolveDir, args.path),
+      namespace: 'runtime-validators',
+    }))
+    b.onLoad({ filter: /.*/, namespace: 'runtime-validators' }, () => ({
+      contents: [
+        `import { Ajv2020 } from 'ajv/dist/2020.js'`,
+        `import { schemaDocument } from ${JSON.stringify(join(HERE, '../../schemas/src/document.ts'))}`,
+        `import { MESSAGE_SCHEMAS } from ${JSON.stringify(join(HERE, '../../schemas/src/messages.ts'))}`,
+        `const ajv = new Ajv2020({ strict: true, allErrors: false })`,
+        `export const MESSAGE_VALIDATORS = Object.fromEntries(Object.entries(MESSAGE_SCHEMAS).map(([n, s]) => [n, ajv.compile(schemaDocument(n, s))]))`,
+        `export const VERSIONED_MESSAGES = []`,
+      ].join('\n'),
+      resolveDir: join(HERE, '../../schemas'),
+      loader: 'ts',
+    }))
+  },
+}
+
+async function bundle(
+  entry: string,
+  name: string,
+  extra: Plugin[] = [],
+): Promise<{ code: Uint8Array; size: BundleSize }> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -52,7 +83,7 @@ async function bundle(entry: string, name: string): Promise<{ code: Uint8Array; 
     write: false,
     metafile: true,
     legalComments: 'none',
-    plugins: [nodeOnlyStub],
+    plugins: [nodeOnlyStub, ...extra],
     logLevel: 'silent',
   })
   const code = result.outputFiles[0]!.contents
@@ -65,9 +96,13 @@ async function bundle(entry: string, name: string): Promise<{ code: Uint8Array; 
   return { code, size }
 }
 
-/** Bundles the library alone, for its size; nothing is written. */
-export async function measureClientBundle(): Promise<BundleSize> {
-  return (await bundle(join(HERE, '..', 'index.ts'), 'client library')).size
+/**
+ * Bundles the library alone, for its size; nothing is written. `runtime` measures it as it was
+ * before the validators were compiled at build time (see runtimeValidators).
+ */
+export async function measureClientBundle(runtime = false): Promise<BundleSize> {
+  const name = runtime ? 'client library, run-time ajv' : 'client library'
+  return (await bundle(join(HERE, '..', 'index.ts'), name, runtime ? [runtimeValidators] : [])).size
 }
 
 /** Writes the page (PAGE_FILES) into `outDir`; returns the bundle sizes. */
