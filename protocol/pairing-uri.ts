@@ -7,7 +7,12 @@
  *   pairwire:pwd_<22 base64url>?url=<percent-encoded origin>[&pin=<6 digits>]
  */
 import { isWellFormedId } from './ids.ts'
-import { LABELS } from './registry.ts'
+
+/**
+ * The URI scheme (spec §5.11). Not in registry.LABELS: a label there is a string no other module
+ * may spell, and `pairwire` is also the project's name, database name and Redis key prefix.
+ */
+export const PAIRING_URI_SCHEME = 'pairwire'
 
 export interface PairingUri {
   /** The device's origin, ASCII serialisation (RFC 6454 §6.2), e.g. http://127.0.0.1:8080. */
@@ -76,7 +81,7 @@ export function formatPairingUri(uri: PairingUri): string {
   }
   if (uri.pin !== null && !PIN.test(uri.pin)) throw new PairingUriError('pin', 'the PIN is not six digits')
   const pin = uri.pin === null ? '' : `&pin=${uri.pin}`
-  return `${LABELS.pairingUriScheme}:${uri.deviceId}?url=${percentEncode(uri.url)}${pin}`
+  return `${PAIRING_URI_SCHEME}:${uri.deviceId}?url=${percentEncode(uri.url)}${pin}`
 }
 
 function percentDecode(value: string): string {
@@ -97,8 +102,8 @@ function percentDecode(value: string): string {
 export function parsePairingUri(text: string): PairingUri {
   const colon = text.indexOf(':')
   // RFC 3986 §3.1: the scheme is case-insensitive.
-  if (colon < 0 || text.slice(0, colon).toLowerCase() !== LABELS.pairingUriScheme) {
-    throw new PairingUriError('scheme', `the scheme is not ${LABELS.pairingUriScheme}:`)
+  if (colon < 0 || text.slice(0, colon).toLowerCase() !== PAIRING_URI_SCHEME) {
+    throw new PairingUriError('scheme', `the scheme is not ${PAIRING_URI_SCHEME}:`)
   }
   const shape = SHAPE.exec(text.slice(colon + 1))
   if (shape === null) {

@@ -33,8 +33,6 @@ export const LABELS = {
   /** RFC 9457 problem type URI prefix (spec §11.1). */
   problemTypePrefix: 'urn:pairwire:error:',
   problemContentType: 'application/problem+json',
-  /** URI scheme of the pairing URI (spec §5.11). */
-  pairingUriScheme: 'pairwire',
 } as const
 
 /** HTTP paths (spec §4 - §9, §12). */
