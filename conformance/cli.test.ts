@@ -5,7 +5,7 @@ import { Writable } from 'node:stream'
 import t from 'tap'
 import type { Test } from 'tap'
 import { REPORT_SCHEMAS } from '../schemas/src/report.ts'
-import { compileValidators } from '../schemas/validate.ts'
+import { compileValidators } from '../schemas/compile.ts'
 import { parseServerArgs, runCli, type CliIo } from './cli.ts'
 import { deadUrl, startStub } from './stub-device.ts'
 

@@ -71,6 +71,9 @@ t.test('no close code, problem name or label literal outside the registry', asyn
     for (const file of files) {
       const rel = relative(root, file)
       if (rel === 'protocol/registry.ts') continue
+      // Generated from the schemas, which take their values from the registry; a test keeps it
+      // equal to the generator's output (schemas/message-validators.test.ts).
+      if (rel === 'schemas/message-validators.ts') continue
       scanned++
       const text = readFileSync(file, 'utf8')
       // Comments may name a code, as the spec's prose does; code and strings may not.

@@ -2,6 +2,7 @@
  * The command line of `pairwire-client` (spec §12.3 "Client adapter contract"):
  *
  *   pair        --url URL --pin PIN [--name NAME] [--credentials FILE]
+ *   pair        --uri pairwire:... [--pin PIN] [--name NAME] [--credentials FILE]  (spec §5.11)
  *   call        --method M [--params JSON] [--credentials FILE] [--url URL]
  *   signed-call --method M [--params JSON] [--alg ed25519|hmac-sha256] [--credentials FILE]
  *               [--url URL]
@@ -17,6 +18,7 @@
  */
 import { parseArgs } from 'node:util'
 import { isSignatureAlgorithm, type SignatureAlgorithm } from '../protocol/httpsig/index.ts'
+import { parsePairingUri } from '../protocol/pairing-uri.ts'
 import { DEFAULT_CREDENTIALS_FILE } from './credentials-file.ts'
 import { DEFAULT_ZAPAROO_CREDENTIALS_FILE, ZAPAROO_PROFILE } from './zaparoo.ts'
 import { ClientError } from './errors.ts'
@@ -39,6 +41,8 @@ export type Command = Common &
         readonly url: string
         readonly pin: string
         readonly clientName: string
+        /** From --uri: the device_id the device's key must match (spec §5.11). */
+        readonly deviceId?: string
       }
     | { readonly name: 'call'; readonly method: string; readonly params: RpcParams }
     | {
@@ -61,13 +65,14 @@ const OPTIONS = {
   alg: { type: 'string' },
   timeout: { type: 'string' },
   profile: { type: 'string' },
+  uri: { type: 'string' },
 } as const
 
 type OptionName = keyof typeof OPTIONS
 
 // Which options each command accepts; --credentials and --timeout go with all of them.
 const ACCEPTS: Record<Command['name'], readonly OptionName[]> = {
-  pair: ['url', 'pin', 'name'],
+  pair: ['url', 'pin', 'name', 'uri'],
   call: ['method', 'params', 'url'],
   'signed-call': ['method', 'params', 'alg', 'url'],
   unpair: ['url'],
@@ -123,6 +128,21 @@ function parseOptions(args: readonly string[]): Partial<Record<OptionName, strin
   }
 }
 
+/** pair --uri: url, device_id and PIN from the pairing URI; --pin supplies or overrides the PIN. */
+function uriPairing(values: Partial<Record<OptionName, string>>) {
+  if (values.url !== undefined) throw ClientError.usage('--uri already names the device: drop --url')
+  if (values.profile !== undefined) throw ClientError.usage('--uri is a Pairwire 1 pairing URI')
+  let uri
+  try {
+    uri = parsePairingUri(values.uri ?? '')
+  } catch (e) {
+    throw ClientError.usage((e as Error).message)
+  }
+  const pin = values.pin ?? uri.pin
+  if (pin === null) throw ClientError.usage('the pairing URI carries no PIN: add --pin')
+  return { url: uri.url, pin, deviceId: uri.deviceId }
+}
+
 export function parseCommand(argv: readonly string[]): Command {
   const [name, ...args] = argv
   if (!isCommandName(name)) {
@@ -148,7 +168,10 @@ export function parseCommand(argv: readonly string[]): Command {
   }
   switch (name) {
     case 'pair': {
-      const pairing = { url: required(values, 'url'), pin: required(values, 'pin') }
+      const pairing =
+        values.uri !== undefined
+          ? uriPairing(values)
+          : { url: required(values, 'url'), pin: required(values, 'pin') }
       return { name, ...common, ...pairing, clientName: values.name ?? DEFAULT_CLIENT_NAME }
     }
     case 'call': {

@@ -62,7 +62,8 @@ async function run(command: Command): Promise<object> {
   if (command.profile !== undefined) return runZaparoo(command)
   if (command.name === 'pair') {
     await checkWritableLocation(command.credentials)
-    const credentials = await pair({ url: command.url, pin: command.pin, name: command.clientName })
+    const pinned = command.deviceId === undefined ? {} : { deviceId: command.deviceId }
+    const credentials = await pair({ url: command.url, pin: command.pin, name: command.clientName, ...pinned })
     await writeCredentialsFile(command.credentials, credentials)
     return { client_id: credentials.client_id, device_id: credentials.device_id }
   }

@@ -35,6 +35,7 @@ export type VerificationStep =
   | 'zaparoo-pair-start'
   | 'zaparoo-confirm'
   | 'zaparoo-pair-finish'
+  | 'pinned-device-id'
 
 const VERIFICATION_MESSAGES: Record<VerificationStep, string> = {
   discovery: 'the discovery document is invalid',
@@ -53,6 +54,7 @@ const VERIFICATION_MESSAGES: Record<VerificationStep, string> = {
   'zaparoo-pair-start': 'the zaparoo-v1 pair/start answer or its msgB is invalid',
   'zaparoo-confirm': 'the zaparoo-v1 server confirmation did not verify',
   'zaparoo-pair-finish': 'the zaparoo-v1 pair/finish answer is invalid',
+  'pinned-device-id': "the device's key does not match the device_id of the pairing URI",
 }
 
 /** RFC 9457 problem details as the device sent them; unknown members are kept. */

@@ -22,7 +22,13 @@ export {
   type VerificationStep,
 } from './errors.ts'
 export type { RpcParams, RpcResponse } from './jsonrpc.ts'
-export { pair, type PairOptions } from './pair.ts'
+export { pair, pairFromUri, type PairFromUriOptions, type PairOptions } from './pair.ts'
+export {
+  formatPairingUri,
+  parsePairingUri,
+  PairingUriError,
+  type PairingUri,
+} from '../protocol/pairing-uri.ts'
 export type { FetchFunction, RawSocket, SocketFactory } from './platform.ts'
 export { Session, type NotificationListener } from './session.ts'
 export {

@@ -16,6 +16,7 @@ import { ClientError } from './errors.ts'
 import { jsonRequest, readMessage, send } from './http.ts'
 import { resolveFetch, type FetchFunction } from './platform.ts'
 import { deviceOrigin, endpoint } from './urls.ts'
+import { isPairingUriError, parsePairingUri } from '../protocol/pairing-uri.ts'
 
 // Spec §4 and §5: a display name is 1 to 64 Unicode code points.
 const NAME_MAX_CODE_POINTS = 64
@@ -31,6 +32,18 @@ export interface PairOptions {
   readonly clientSeed?: Uint8Array
   readonly fetch?: FetchFunction
   readonly backend?: CryptoBackend
+  /**
+   * The device_id learnt out of band, from a pairing URI (spec §5.11): pairing stops before
+   * pair/start unless the discovered key has this fingerprint.
+   */
+  readonly deviceId?: string
+}
+
+/** PairOptions with url, device id and PIN taken from a `pairwire:` URI (spec §5.11). */
+export type PairFromUriOptions = Omit<PairOptions, 'url' | 'pin' | 'deviceId'> & {
+  readonly uri: string
+  /** The PIN to use; when absent, the URI's own PIN. */
+  readonly pin?: string
 }
 
 function checkOptions(options: PairOptions): void {
@@ -95,6 +108,11 @@ export async function pair(options: PairOptions): Promise<Credentials> {
   const backend = options.backend ?? defaultBackend
   const device = { fetchFn: await resolveFetch(options.fetch), origin: deviceOrigin(options.url) }
   const { discovery, deviceKey } = await discover(device.fetchFn, device.origin, backend)
+  // Spec §5.11 pw-pair-5.11-client-pins-device: the key must be the one the URI named, checked
+  // before any share is sent, so a device that is not the one pinned never sees pA.
+  if (options.deviceId !== undefined && discovery.device_id !== options.deviceId) {
+    throw ClientError.verification('pinned-device-id')
+  }
 
   const seed = options.clientSeed ?? backend.randomBytes(SIZES.ed25519PublicKey)
   const clientKey = backend.ed25519PublicKey(seed)
@@ -133,4 +151,19 @@ export async function pair(options: PairOptions): Promise<Credentials> {
     name: options.name,
     paired_at: Math.floor(Date.now() / 1000),
   }
+}
+
+/** Pairs with the device a `pairwire:` URI names, pinned to its device_id (spec §5.11). */
+export async function pairFromUri(options: PairFromUriOptions): Promise<Credentials> {
+  let parsed
+  try {
+    parsed = parsePairingUri(options.uri)
+  } catch (e) {
+    if (isPairingUriError(e)) throw ClientError.usage(e.message)
+    throw e
+  }
+  const pin = options.pin ?? parsed.pin
+  if (pin === null) throw ClientError.usage('the pairing URI carries no PIN: give the PIN too')
+  const { uri: _uri, ...rest } = options
+  return pair({ ...rest, url: parsed.url, pin, deviceId: parsed.deviceId })
 }

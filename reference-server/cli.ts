@@ -20,7 +20,9 @@ import type { Writable } from 'node:stream'
 import { LIMIT_DEFAULTS, type Limits } from '../protocol/registry.ts'
 import { createDevice, DEFAULT_STATE_DIR, resolveLimits, type Device } from './device.ts'
 import { FAULTS, isFaultName, type FaultName } from './faults.ts'
+import { BrowserPageError, defaultBrowserPageDir } from './http/browser-page.ts'
 import { isLoopbackHost } from './http/loopback.ts'
+import { pairingUri, terminalQr } from './pairing/qr.ts'
 import { createAuditLog } from './logs.ts'
 import {
   adminRequest,
@@ -50,6 +52,8 @@ const USAGE = `usage:
   pairwire-server clients list [--state-dir DIR] [--store SPEC]
   pairwire-server clients revoke ID [--state-dir DIR] [--store SPEC]
 pair and clients reach the device running on --state-dir; with none running, clients opens --store.
+--browser-page serves the browser client page at / (build it first: npm run build:browser).
+--qr (with --pair, or on pair) also prints the pairing URI and its QR code to stderr (spec §5.11).
 `
 
 const OPTIONS = {
@@ -64,6 +68,8 @@ const OPTIONS = {
   'list-faults': { type: 'boolean', default: false },
   ttl: { type: 'string' },
   help: { type: 'boolean', default: false },
+  'browser-page': { type: 'boolean', default: false },
+  qr: { type: 'boolean', default: false },
   ...Object.fromEntries(Object.keys(LIMIT_DEFAULTS).map((k) => [limitFlag(k), { type: 'string' }])),
 } satisfies ParseArgsConfig['options']
 
@@ -128,7 +134,8 @@ function adminHandlers(device: Device): AdminHandlers {
   return {
     pair: async ({ ttl }) => {
       const window = await device.openPairingWindow(ttl === undefined ? undefined : Number(ttl))
-      return { pin: window.pin, expires_at: window.expiresAt }
+      const uri = pairingUri(device.url, device.deviceId, window.pin)
+      return { pin: window.pin, expires_at: window.expiresAt, uri }
     },
     clients: async () => summaries(await device.ctx.store.listClients()),
     revoke: async ({ client_id }) => {
@@ -158,7 +165,9 @@ async function serve(values: Values, io: CliIo): Promise<number> {
       limits,
       testHooks: values['test-hooks'],
       faults,
+      ...(values['browser-page'] ? { browserPageDir: defaultBrowserPageDir() } : {}),
     }).catch((e: unknown) => {
+      if (e instanceof BrowserPageError) throw new UsageError(e.message)
       throw e instanceof RangeError || e instanceof StoreSpecError ? new UsageError(e.message) : e
     })
     const admin = await serveAdminSocket(stateDir, adminHandlers(device))
@@ -166,7 +175,9 @@ async function serve(values: Values, io: CliIo): Promise<number> {
     line(io, { event: 'listening', url: device.url, device_id: device.deviceId })
     if (values.pair) {
       const { pin, expiresAt } = await device.openPairingWindow()
-      line(io, { event: 'pairing-window', pin, expires_at: expiresAt })
+      const uri = pairingUri(device.url, device.deviceId, pin)
+      line(io, { event: 'pairing-window', pin, expires_at: expiresAt, uri })
+      if (values.qr) printQr(io, uri)
     }
     await signals.received
     admin?.close()
@@ -175,6 +186,11 @@ async function serve(values: Values, io: CliIo): Promise<number> {
   } finally {
     signals.dispose()
   }
+}
+
+/** For the operator's eyes only (stderr, never the log): the URI may carry the PIN (§13.12). */
+function printQr(io: CliIo, uri: string): void {
+  io.stderr.write(`\nScan to pair, or open ${uri}\n${terminalQr(uri)}\n`)
 }
 
 function failed(io: CliIo, message: string): number {
@@ -189,6 +205,8 @@ async function pair(values: Values, io: CliIo): Promise<number> {
   try {
     const window = await adminRequest(stateDir, { op: 'pair', ttl })
     line(io, { event: 'pairing-window', ...(window as object) })
+    const { uri } = window as { uri?: unknown }
+    if (values.qr && typeof uri === 'string') printQr(io, uri)
     return EXIT.ok
   } catch (e) {
     if (e instanceof AdminUnavailableError) {

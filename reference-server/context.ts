@@ -6,6 +6,7 @@
 import type { CryptoBackend } from '../protocol/crypto/index.ts'
 import type { CloseEntry, Limits } from '../protocol/registry.ts'
 import type { FaultName } from './faults.ts'
+import type { BrowserPage } from './http/browser-page.ts'
 import type { Store } from './store/store.ts'
 
 export interface DeviceIdentity {
@@ -63,4 +64,6 @@ export interface ServerContext {
   now(): number
   /** True when the spec §12 test-control interface is on (loopback only). */
   readonly testHooks: boolean
+  /** The browser page's files, when the device serves it (--browser-page, http/browser-page.ts). */
+  readonly browserPage?: BrowserPage
 }

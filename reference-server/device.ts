@@ -16,6 +16,7 @@ import { NAME_MAX_LENGTH } from '../schemas/src/primitives.ts'
 import type { ServerContext } from './context.ts'
 import type { FaultName } from './faults.ts'
 import { createClientErrorListener, createRequestListener } from './http/app.ts'
+import { loadBrowserPage } from './http/browser-page.ts'
 import { createHttpDeps } from './http/deps.ts'
 import { isLoopbackHost } from './http/loopback.ts'
 import { revokeClient, sessionsSpared } from './http/revocation.ts'
@@ -50,6 +51,8 @@ export interface DeviceOptions {
   logStream?: Writable
   /** The device clock in integer seconds; default the system clock. For tests. */
   clock?: () => number
+  /** Serve the browser page built into this directory (http/browser-page.ts); off by default. */
+  browserPageDir?: string
 }
 
 export interface Device {
@@ -134,6 +137,9 @@ function urlOf(host: string, port: number): string {
 
 async function createContext(options: DeviceOptions, stateDir: string | null) {
   const limits = resolveLimits(options.limits)
+  // Read before the store opens, so a missing build fails start-up with nothing to release.
+  const browserPage =
+    options.browserPageDir === undefined ? undefined : loadBrowserPage(options.browserPageDir)
   const identity = loadIdentity(stateDir, options.name ?? DEFAULT_NAME, defaultBackend)
   const log = createLogger(options.logStream)
   // Spec §13.4: loud at start-up, so an operator sees it before the first acknowledged pairing.
@@ -153,6 +159,7 @@ async function createContext(options: DeviceOptions, stateDir: string | null) {
     backend: defaultBackend,
     now: options.clock ?? systemClock,
     testHooks: options.testHooks ?? false,
+    ...(browserPage === undefined ? {} : { browserPage }),
   }
   const release = async () => {
     await store.close()

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { SCHEMAS } from './src/index.ts'
-import { compileValidators } from './validate.ts'
+import { compileValidators } from './compile.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SPEC_DIR = join(ROOT, 'spec')

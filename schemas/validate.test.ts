@@ -11,7 +11,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import t from 'tap'
 import { renderAll } from './generate.ts'
 import { SAMPLES } from './src/samples.ts'
-import { compileValidators, isMessageName, validateMessage } from './validate.ts'
+import { compileValidators } from './compile.ts'
+import { isMessageName, validateMessage } from './validate.ts'
 
 t.test('a valid message comes back as the same value, typed', async (t) => {
   const input = SAMPLES['pair-finish-request'].valid

@@ -1,19 +1,23 @@
 /**
- * Validators for the Pairwire 1 messages (schemas/src/messages.ts), compiled once at module load
- * from the same documents generate.ts writes, with ajv 8 in draft 2020-12 strict mode. Free of
- * Node built-ins, so the reference server, the client (Node and browser) and the harness share it.
+ * Validators for the Pairwire 1 messages (schemas/src/messages.ts). They were compiled at build
+ * time by ajv 8 (draft 2020-12, strict) into schemas/message-validators.ts, from the same
+ * documents generate.ts writes: nothing is compiled or evaluated at run time, so the module loads
+ * under a strict CSP (`script-src 'self'`) and pulls in neither ajv nor TypeBox. Free of Node
+ * built-ins, so the reference server, the client (Node and browser) and the harness share it.
+ * Run-time compilation of other schemas (reports, vector files) is schemas/compile.ts.
  *
  * validateMessage also applies the version rule of spec §2: an object whose `v` is an integer
  * other than a supported version is `unsupported-version`, checked before the schema; anything
  * else that fails the schema (including a missing or non-integer `v`) is `malformed`.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
-import type { TSchema } from 'typebox'
 import { SUPPORTED_VERSIONS } from '../protocol/registry.ts'
-import { schemaDocument } from './src/document.ts'
-import { MESSAGE_SCHEMAS, type Message, type MessageName } from './src/messages.ts'
+import { MESSAGE_VALIDATORS, VERSIONED_MESSAGES } from './message-validators.ts'
+import { describeErrors } from './validator-runtime.ts'
+import type { Message, MessageName } from './src/messages.ts'
 
 export type { Message, MessageName } from './src/messages.ts'
+export type { StandaloneValidator, ValidationError, Validator } from './validator-runtime.ts'
+export { describeErrors } from './validator-runtime.ts'
 
 export type Rejection = 'malformed' | 'unsupported-version'
 
@@ -21,46 +25,10 @@ export type Validation<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly reason: Rejection; readonly errors: string }
 
-export interface Validator {
-  (value: unknown): boolean
-  /** A one-line description of the first failure of the last call (allErrors is off). */
-  readonly explain: () => string
-}
-
-// ajv's errorsText omits which member was unknown, the most common failure; name it.
-function describe(name: string, errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? [])
-    .map((e) => {
-      const member = e.keyword === 'additionalProperties' ? ` (${e.params.additionalProperty})` : ''
-      return `${name}${e.instancePath} ${e.message ?? e.keyword}${member}`
-    })
-    .join('; ')
-}
-
-/** Compiles every schema of `schemas` into its own validator, once. */
-export function compileValidators(
-  schemas: Readonly<Record<string, TSchema>>,
-): Map<string, Validator> {
-  const ajv = new Ajv2020({ strict: true, allErrors: false })
-  const validators = new Map<string, Validator>()
-  for (const [name, schema] of Object.entries(schemas)) {
-    const check: ValidateFunction = ajv.compile(schemaDocument(name, schema))
-    const explain = () => describe(name, check.errors)
-    validators.set(name, Object.assign((value: unknown) => check(value), { explain }))
-  }
-  return validators
-}
-
-const MESSAGE_VALIDATORS = compileValidators(MESSAGE_SCHEMAS)
-// Schemas with a `v` member: the JSON-RPC objects are JSON-RPC 2.0 and carry none.
-const VERSIONED = new Set(
-  Object.entries(MESSAGE_SCHEMAS)
-    .filter(([, schema]) => 'properties' in schema && 'v' in schema.properties)
-    .map(([name]) => name),
-)
+const VERSIONED = new Set(VERSIONED_MESSAGES)
 
 export function isMessageName(name: string): name is MessageName {
-  return Object.hasOwn(MESSAGE_SCHEMAS, name)
+  return Object.hasOwn(MESSAGE_VALIDATORS, name)
 }
 
 function unsupportedVersion(name: MessageName, value: unknown): number | null {
@@ -78,7 +46,7 @@ export function validateMessage<N extends MessageName>(
   if (v !== null) {
     return { ok: false, reason: 'unsupported-version', errors: `${name}/v ${v} is not supported` }
   }
-  const validator = MESSAGE_VALIDATORS.get(name)!
+  const validator = MESSAGE_VALIDATORS[name]!
   if (validator(value)) return { ok: true, value: value as Message<N> }
-  return { ok: false, reason: 'malformed', errors: validator.explain() }
+  return { ok: false, reason: 'malformed', errors: describeErrors(name, validator.errors) }
 }

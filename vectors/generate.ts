@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { pairingUriVectors } from './pairing-uri-vectors.ts'
 import { pairingVectors } from './pairing-vectors.ts'
 import { sessionVectors } from './session-vectors.ts'
 import { signingVectors } from './signing-vectors.ts'
@@ -32,6 +33,7 @@ export function vectorFiles(): ReadonlyMap<string, CountedFile> {
     ['pairing.json', pairingVectors()],
     ['session.json', sessionVectors()],
     ['signing.json', signingVectors()],
+    ['pairing-uri.json', pairingUriVectors()],
   ])
   return generated
 }

@@ -51,6 +51,9 @@ export const REQ = {
   replayedNonce: 'pw-sig-8.7-replayed-nonce',
   claimAfterVerify: 'pw-sig-8.7-claim-after-verify',
   signatureLength: 'pw-sig-8.7-signature-length',
+  uriFormat: 'pw-pair-5.11-uri-format',
+  uriSyntax: 'pw-pair-5.11-uri-syntax',
+  uriUrl: 'pw-pair-5.11-uri-url',
 } as const
 
 /** The expected answer of a refused request: the problem type URI and its HTTP status. */

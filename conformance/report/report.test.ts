@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { REPORT_SCHEMAS } from '../../schemas/src/report.ts'
-import { compileValidators } from '../../schemas/validate.ts'
+import { compileValidators } from '../../schemas/compile.ts'
 import type { CaseResult, Level } from '../model.ts'
 import { reportJson } from './json.ts'
 import { renderJunit, xmlEscape } from './junit.ts'

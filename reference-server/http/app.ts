@@ -12,6 +12,7 @@ import { PATHS, PROBLEMS } from '../../protocol/registry.ts'
 import { rejectUpgrade, sendProblem } from '../problem.ts'
 import { StoreUnavailableError } from '../store/index.ts'
 import { clientsSelf, rpc, tickets } from './client-endpoints.ts'
+import { addBrowserPage } from './browser-page.ts'
 import type { HttpDeps } from './deps.ts'
 import { discovery, testPin, testRevoke } from './device-endpoints.ts'
 import { HttpProblem } from './http-problem.ts'
@@ -28,6 +29,7 @@ export function createRouter(deps: HttpDeps): Router {
     .add('POST', PATHS.rpc, rpc(deps))
     .add('DELETE', PATHS.clientsSelf, clientsSelf(deps))
     .add('GET', PATHS.websocket, notAnUpgrade)
+  if (deps.ctx.browserPage !== undefined) addBrowserPage(router, deps.ctx.browserPage)
   if (!deps.ctx.testHooks) return router
   return router.add('POST', PATHS.testPin, testPin(deps)).add('POST', PATHS.testRevoke, testRevoke(deps))
 }

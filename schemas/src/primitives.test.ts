@@ -3,7 +3,7 @@ import t from 'tap'
 import { base64urlDecode, base64urlEncode } from '../../protocol/encoding.ts'
 import { isTrivialPin } from '../../protocol/spake2/pin.ts'
 import { SIZES } from '../../protocol/registry.ts'
-import { compileValidators } from '../validate.ts'
+import { compileValidators } from '../compile.ts'
 import {
   base64urlOfLength,
   ClientId,

@@ -1,6 +1,6 @@
 /**
- * The three Pairwire vector file formats (vectors/pairing.json, session.json, signing.json) as
- * TypeBox schemas, in the style of Wycheproof (C2SP/wycheproof): a header, a `notes` table that
+ * The Pairwire vector file formats (vectors/pairing.json, session.json, signing.json and
+ * pairing-uri.json) as TypeBox schemas, in the style of Wycheproof (C2SP/wycheproof): a header, a `notes` table that
  * says which bug each flag catches, test groups with their parameters, and tests with a `tcId`,
  * a `comment`, `flags` and a `result`. Every object rejects unknown members, binary values are
  * lowercase hex of their exact length, and the fields a test carries depend on its `result`, so a
@@ -9,6 +9,7 @@
 import Type, { type Static, type TProperties, type TSchema } from 'typebox'
 import { CLOSES, LABELS, PROBLEMS, problemType, SIZES } from '../../protocol/registry.ts'
 import type { ProblemEntry } from '../../protocol/registry.ts'
+import { PAIRING_URI_FAILURES } from '../../protocol/pairing-uri.ts'
 import { MaxFrame } from './limits.ts'
 import { base64urlOfLength, ClientId, DeviceId, UnixTime } from './primitives.ts'
 
@@ -353,12 +354,41 @@ const SignedRequestGroup = group(
 
 export const SigningVectors = vectorFile('signing-vectors', SIGNING_ALGORITHM, SignedRequestGroup)
 
+// ---- pairing-uri.json (spec §5.11) ----
+
+export const PAIRING_URI_ALGORITHM = 'pairwire: pairing URI'
+
+const PairingUriGroup = group(
+  'PairingUriTest',
+  {},
+  Type.Union([
+    test('valid', {
+      uri: Type.String({ minLength: 1 }),
+      url: Type.String({ pattern: '^https?://', description: 'the origin the URI names, decoded' }),
+      device_id: DeviceId,
+      pin: Type.Union([Pin, Type.Null()]),
+      formatted: Type.String({
+        minLength: 1,
+        description: 'the one form a device writes for url, device_id and pin (pw-pair-5.11-uri-format)',
+      }),
+    }),
+    test('invalid', {
+      uri: Type.String(),
+      failure: Type.Enum([...PAIRING_URI_FAILURES]),
+    }),
+  ]),
+)
+
+export const PairingUriVectors = vectorFile('pairing-uri-vectors', PAIRING_URI_ALGORITHM, PairingUriGroup)
+
 export type PairingVectorFile = Static<typeof PairingVectors>
 export type SessionVectorFile = Static<typeof SessionVectors>
 export type SigningVectorFile = Static<typeof SigningVectors>
+export type PairingUriVectorFile = Static<typeof PairingUriVectors>
 
 export const VECTOR_SCHEMAS = {
   'pairing-vectors': PairingVectors,
   'session-vectors': SessionVectors,
   'signing-vectors': SigningVectors,
+  'pairing-uri-vectors': PairingUriVectors,
 } as const satisfies Record<string, TSchema>
