@@ -51,7 +51,22 @@ export function compileValidators(
   return validators
 }
 
-const MESSAGE_VALIDATORS = compileValidators(MESSAGE_SCHEMAS)
+// Each message validator is compiled on its first use: a short-lived process (the reference
+// client's CLI, run once per operation by the conformance harness's client mode, spec §14.2) uses a
+// handful of the schemas, and compiling all of them cost it most of its start-up.
+const MESSAGE_AJV = new Ajv2020({ strict: true, allErrors: false })
+const MESSAGE_VALIDATORS = new Map<string, Validator>()
+
+function messageValidator(name: MessageName): Validator {
+  let validator = MESSAGE_VALIDATORS.get(name)
+  if (validator === undefined) {
+    const check: ValidateFunction = MESSAGE_AJV.compile(schemaDocument(name, MESSAGE_SCHEMAS[name]))
+    const explain = () => describe(name, check.errors)
+    validator = Object.assign((value: unknown) => check(value), { explain })
+    MESSAGE_VALIDATORS.set(name, validator)
+  }
+  return validator
+}
 // Schemas with a `v` member: the JSON-RPC objects are JSON-RPC 2.0 and carry none.
 const VERSIONED = new Set(
   Object.entries(MESSAGE_SCHEMAS)
@@ -78,7 +93,7 @@ export function validateMessage<N extends MessageName>(
   if (v !== null) {
     return { ok: false, reason: 'unsupported-version', errors: `${name}/v ${v} is not supported` }
   }
-  const validator = MESSAGE_VALIDATORS.get(name)!
+  const validator = messageValidator(name)
   if (validator(value)) return { ok: true, value: value as Message<N> }
   return { ok: false, reason: 'malformed', errors: validator.explain() }
 }
