@@ -30,6 +30,7 @@ import { ClientError } from './errors.ts'
 import { pair } from './pair.ts'
 import { signedRequest, unpair } from './signed.ts'
 import { callZaparoo, pairZaparoo, readZaparooCredentials } from './zaparoo.ts'
+import { CLIENT_FAULTS, clientFault } from './faults.ts'
 
 export const EXIT = { ok: 0, refused: 1, verification: 2, usage: 3 } as const
 const CLOSE_WAIT_MS = 1000
@@ -62,7 +63,12 @@ async function run(command: Command): Promise<object> {
   if (command.profile !== undefined) return runZaparoo(command)
   if (command.name === 'pair') {
     await checkWritableLocation(command.credentials)
-    const credentials = await pair({ url: command.url, pin: command.pin, name: command.clientName })
+    // The write-credentials-before-check fault switch: a placeholder file before cB is checked.
+    const beforeCheck = clientFault('write-credentials-before-check')
+      ? () => writeSecretJsonFile(command.credentials, { v: 1, url: command.url, pending: true })
+      : undefined
+    const options = { url: command.url, pin: command.pin, name: command.clientName }
+    const credentials = await pair(beforeCheck === undefined ? options : { ...options, beforeCheck })
     await writeCredentialsFile(command.credentials, credentials)
     return { client_id: credentials.client_id, device_id: credentials.device_id }
   }
@@ -120,6 +126,13 @@ export function reportOf(error: unknown): { exit: number; error: ErrorReport } {
 
 /** Runs one command line (without the program name); resolves with the exit code. */
 export async function main(argv: readonly string[], output: CliOutput): Promise<number> {
+  if (argv[0] === '--list-faults') {
+    // One JSON line per fault switch (faults.ts), as the reference server's --list-faults.
+    for (const [fault, description] of Object.entries(CLIENT_FAULTS)) {
+      await output.stdout(JSON.stringify({ fault, description }))
+    }
+    return EXIT.ok
+  }
   try {
     const command = parseCommand(argv)
     const result = await within(run(command), command.timeoutMs)

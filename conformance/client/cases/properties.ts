@@ -8,7 +8,9 @@ import { defaultBackend } from '../../../protocol/crypto/index.ts'
 import { base64urlDecode, base64urlEncode } from '../../../protocol/encoding.ts'
 import { CLOSES, type CloseEntry } from '../../../protocol/registry.ts'
 import { checkProperty } from '../../property-check.ts'
-import { firstFailure, type FailVerdict } from '../../verdicts.ts'
+import { fail, type FailVerdict } from '../../verdicts.ts'
+
+const firstFail = (...checks: (FailVerdict | null)[]): FailVerdict | null => checks.find((c) => c !== null) ?? null
 import { clientClosedWith, credentialsOwnerOnly, failedVerification, noCredentials, noResponseDelivered, stopped, succeeded, theSession } from '../checks.ts'
 import type { Rewrite, SessionStep } from '../device.ts'
 import type { ClientCaseContext, Paired } from '../model.ts'
@@ -40,10 +42,10 @@ const sessionSequences = clientCase('7.5-client-frame-sequences', 'pw-sess-7.5-a
         const predicted = predictSession(steps)
         if (predicted.ok) {
           const response = theSession(o).response
-          return firstFailure(succeeded(o, `the device sent ${steps.join(', ') || 'only the response'}`),
-            JSON.stringify(o.run.stdoutJson) === JSON.stringify(response) ? null : { status: 'fail', message: 'the response printed is not the one sent', expected: response, actual: o.run.stdoutJson }) as FailVerdict | null
+          return firstFail(succeeded(o, `the device sent ${steps.join(', ') || 'only the response'}`),
+            JSON.stringify(o.run.stdoutJson) === JSON.stringify(response) ? null : fail('the response printed is not the one sent', response, o.run.stdoutJson))
         }
-        return firstFailure(failedVerification(o, steps.join(', ')), noResponseDelivered(o), clientClosedWith(theSession(o), predicted.close)) as FailVerdict | null
+        return firstFail(failedVerification(o, steps.join(', ')), noResponseDelivered(o), clientClosedWith(theSession(o), predicted.close))
       },
     })
   })
@@ -73,8 +75,8 @@ const pairingAnswers = clientCase('5.9-client-pairing-answers', 'pw-pair-5.9-cli
         const inStart = field === 'pB' || field === 'device_key'
         const device = await c.device(field === 'none' ? {} : inStart ? { pairStart: { rewrite } } : { pairFinish: { rewrite } })
         const o = await c.pair(device, c.credentialsPath())
-        if (field === 'none') return firstFailure(succeeded(o), credentialsOwnerOnly(o)) as FailVerdict | null
-        return firstFailure(stopped(o, `${field} ${how}`), noCredentials(o)) as FailVerdict | null
+        if (field === 'none') return firstFail(succeeded(o), credentialsOwnerOnly(o))
+        return firstFail(stopped(o, `${field} ${how}`), noCredentials(o))
       },
     })
   })
