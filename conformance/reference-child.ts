@@ -99,3 +99,24 @@ export function startReference(args: readonly string[] = []): Promise<ReferenceC
     })
   })
 }
+
+/**
+ * The reference client as a client-mode adapter (spec §12.3): a shell command line that starts
+ * the built pairwire-client (or, from the sources, its source through tsx), never imported.
+ */
+export function referenceClientAdapter(): string {
+  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
+  const cli = join(PACKAGE_ROOT, FROM_BUILD ? 'dist/reference-client/cli.js' : 'reference-client/cli.ts')
+  return [process.execPath, ...LOADER, cli].map(quote).join(' ')
+}
+
+/** `pairwire-client --list-faults`: one JSON line per client fault switch, parsed. */
+export async function listClientFaults(): Promise<{ fault: string; description: string }[]> {
+  const cli = FROM_BUILD ? 'dist/reference-client/cli.js' : 'reference-client/cli.ts'
+  const child = spawn(process.execPath, [...LOADER, cli, '--list-faults'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const lines: string[] = []
+  createInterface({ input: child.stdout! }).on('line', (line) => void lines.push(line))
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  if (code !== 0) throw new Error(`${cli} --list-faults exited ${code}`)
+  return lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { fault: string; description: string })
+}

@@ -37,6 +37,8 @@ export interface ClientRunOptions {
   readonly cases?: readonly ClientCaseDefinition[]
   /** Added to the adapter's environment (the fault self-test passes its switches here). */
   readonly env?: Readonly<Record<string, string>>
+  /** conformance:faults: schedule no more cases once a MUST case failed (exit 1 is the proof). */
+  readonly stopAfterFailure?: boolean
   readonly progress?: (line: string) => void
 }
 
@@ -286,15 +288,17 @@ export async function runClient(options: ClientRunOptions): Promise<RunOutcome> 
         const c = selected[i]!
         const result = await runClientCase(c, adapter, worker, options)
         results[i] = result
+        if (options.stopAfterFailure === true && result.status === 'fail' && result.level === 'MUST') next = selected.length
         done += 1
         options.progress?.(`[${done}/${selected.length}] ${c.id} ${result.status} (${result.durationMs} ms)`)
         if (options.verbose === true) for (const line of traceLines(result)) options.progress?.(line)
       }
     }
     await Promise.all(workers.slice(0, selected.length).map(work))
-    const summary = summarize(results, mustTotal)
+    const ran = results.filter((r) => r !== undefined)
+    const summary = summarize(ran, mustTotal)
     const exitCode = exitCodeOf(summary, options.allowSkips === true)
-    return { kind: 'done', report: reportOf(options, startedAt, mustTotal, results, exitCode), exitCode }
+    return { kind: 'done', report: reportOf(options, startedAt, mustTotal, ran, exitCode), exitCode }
   } finally {
     for (const worker of workers) {
       for (const device of worker.devices) await device.close()
