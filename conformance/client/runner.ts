@@ -43,7 +43,7 @@ export interface ClientRunOptions {
 }
 
 /** fast-check runs of a client property case: each run is an adapter process. */
-export const CLIENT_PROPERTY_RUNS = 12
+export const CLIENT_PROPERTY_RUNS = 8
 const CASE_LIMIT_MS = 150_000
 
 interface Worker {
