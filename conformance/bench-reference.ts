@@ -30,7 +30,7 @@ async function serverMode() {
 
 async function clientMode() {
   const t0 = performance.now()
-  const { options } = parseClientArgs(['--adapter', referenceClientAdapter(), '--seed', '1'])
+  const { options } = parseClientArgs(['--adapter', referenceClientAdapter(), '--seed', '1', '--nice', '10'])
   const outcome = await runClient(options)
   const summary = outcome.kind === 'done' ? outcome.report.summary : null
   return { total_ms: ms(t0, performance.now()), summary, exitCode: outcome.exitCode }

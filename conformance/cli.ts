@@ -75,6 +75,7 @@ usage: pairwire-conformance client --adapter CMD [options]
   --runs N             fast-check runs per property case (default ${CLIENT_PROPERTY_RUNS})
   --timeout S          time limit of one adapter operation in seconds (default 30)
   --jobs N             cases run at once (default 3)
+  --nice N             run the adapter at nice(1) priority +N (beside a server-mode run)
 exit: 0 every selected MUST case passed, 1 a MUST case failed, 2 nothing ran or the adapter
       cannot be run
 `
@@ -262,6 +263,7 @@ const CLIENT_OPTIONS = {
   report: { type: 'string', multiple: true, default: [] as string[] },
   timeout: { type: 'string', default: '30' },
   jobs: { type: 'string', default: '3' },
+  nice: { type: 'string' },
   'allow-skips': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options']
@@ -294,6 +296,7 @@ export function parseClientArgs(argv: readonly string[]): { options: ClientRunOp
     ...(replay === undefined ? {} : { replay }),
     timeoutMs: Math.round(timeout * 1000),
     jobs: integerFlag('jobs', values.jobs, 1),
+    ...(values.nice === undefined ? {} : { adapterNice: integerFlag('nice', values.nice, 1) }),
     allowSkips: values['allow-skips'],
     verbose: values.verbose,
   }

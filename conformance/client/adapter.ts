@@ -45,14 +45,20 @@ function jsonOf(text: string): unknown {
   }
 }
 
-/** The adapter of `command`, each run limited to `timeoutMs`, with `env` added. */
-export function shellAdapter(command: string, timeoutMs: number, env: Record<string, string> = {}): Adapter {
+/**
+ * The adapter of `command`, each run limited to `timeoutMs`, with `env` added; with `nice`, the
+ * adapter runs at that lower CPU priority (nice(1)), so that a server-mode run sharing the
+ * machine (npm run conformance runs both modes at once) keeps its timing.
+ */
+export function shellAdapter(command: string, timeoutMs: number, env: Readonly<Record<string, string>> = {}, nice?: number): Adapter {
   return {
     command,
     run: (args) =>
       new Promise((resolve) => {
         const started = Date.now()
-        const child = spawn('/bin/sh', ['-c', `${command} "$@"`, 'pairwire-adapter', ...args], {
+        const shell = ['/bin/sh', '-c', `${command} "$@"`, 'pairwire-adapter', ...args]
+        const argv = nice === undefined ? shell : ['nice', '-n', String(nice), ...shell]
+        const child = spawn(argv[0]!, argv.slice(1), {
           stdio: ['ignore', 'pipe', 'pipe'],
           env: { ...process.env, ...env },
           detached: true,

@@ -37,6 +37,8 @@ export interface ClientRunOptions {
   readonly cases?: readonly ClientCaseDefinition[]
   /** Added to the adapter's environment (the fault self-test passes its switches here). */
   readonly env?: Readonly<Record<string, string>>
+  /** nice(1) increment of every adapter process (npm run conformance, beside server mode). */
+  readonly adapterNice?: number
   /** conformance:faults: schedule no more cases once a MUST case failed (exit 1 is the proof). */
   readonly stopAfterFailure?: boolean
   readonly progress?: (line: string) => void
@@ -272,7 +274,7 @@ export async function runClient(options: ClientRunOptions): Promise<RunOutcome> 
   if (selected.length === 0) {
     return unusable(options.replay === undefined ? 'no case matches the selection' : `no case matches --replay ${options.replay.id}`)
   }
-  const adapter = shellAdapter(options.adapter, options.timeoutMs, options.env)
+  const adapter = shellAdapter(options.adapter, options.timeoutMs, options.env, options.adapterNice)
   const workers: Worker[] = Array.from({ length: Math.max(1, options.jobs) }, () => ({ devices: [] }))
   const first = await preflight(adapter)
   workers[0]!.devices.push(first.device)
