@@ -75,7 +75,7 @@ async function run(command: Command): Promise<object> {
   const credentials = await readCredentialsFile(command.credentials)
   switch (command.name) {
     case 'call': {
-      const session = await connect(credentials)
+      const session = await connect(credentials, { verifyDiscovery: true })
       try {
         return await session.request(command.method, command.params)
       } finally {

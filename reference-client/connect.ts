@@ -23,6 +23,11 @@ export interface ConnectOptions extends SignedCallOptions {
   /** Time for the socket to open and Noise message 2 to arrive; default handshake_timeout. */
   readonly handshakeTimeoutMs?: number
   readonly socketFactory?: SocketFactory
+  /**
+   * Read discovery first and stop unless it names the stored device_id and device_key (spec
+   * §4.4 pinned key). The CLI does; off by default, a session then rests on the pairing key alone.
+   */
+  readonly verifyDiscovery?: boolean
 }
 
 /**
@@ -57,9 +62,11 @@ export async function connect(
   const backend = options.backend ?? defaultBackend
   const { pairingKey } = secretKeys(credentials)
   // Spec §4.4: the device must still be the one that was paired; nothing signed goes elsewhere.
-  const { discovery } = await discover(await resolveFetch(options.fetch), credentials.url, backend)
-  const pinned = discovery.device_id === credentials.device_id && discovery.device_key === credentials.device_key
-  if (!pinned && !clientFault('ignore-device-key-change')) throw ClientError.verification('device-key')
+  if (options.verifyDiscovery === true) {
+    const { discovery } = await discover(await resolveFetch(options.fetch), credentials.url, backend)
+    const pinned = discovery.device_id === credentials.device_id && discovery.device_key === credentials.device_key
+    if (!pinned && !clientFault('ignore-device-key-change')) throw ClientError.verification('device-key')
+  }
   const { ticket, expires_at: expiresAt } = await requestTicket(credentials, options)
   // Spec §6.6: a ticket already expired by more than skew on our clock is never presented.
   const now = Math.floor(Date.now() / 1000)

@@ -136,8 +136,7 @@ t.test('no secret of the pairing leaves the client, in clear or in a frame', asy
   }
   t.same(Object.keys(secrets).sort(), ['Ka', 'KcA', 'KcB', 'Ke', 'PIN', 'pairing key', 'w'])
   t.equal(sealed.length, 2, 'sealed: the message 1 payload and the echo request')
-  // Discovery is read again before the session (spec §4.4 pinned key): 8 requests.
-  t.equal(sent.bytes.length, 10, 'sent: 8 HTTP requests and 2 frames')
+  t.equal(sent.bytes.length, 9, 'sent: 7 HTTP requests and 2 frames')
   t.same(Object.keys(secrets).filter((name) => found(sent, secrets[name]!)), [], 'none found')
   t.ok(found(sent, credentials.client_id), 'the search sees a value that is sent')
   t.ok(found(sent, utf8Encode(`"${METHODS.echo}"`)), 'and a sealed plaintext')
