@@ -12,7 +12,7 @@ export const CLIENT_FAULTS = {
   'ignore-device-key-change': 'A discovery document with another device_key than the stored one is ignored (spec §4.4).',
   'accept-counter-skip': 'A transport frame sealed with counter n + 1 is accepted (spec §7.5).',
   'ignore-bad-frame': 'A transport frame that fails authentication is dropped, the session goes on (spec §7.5).',
-  'accept-text-frame': 'A text frame after message 2 is ignored instead of closing 4400 (spec §7.5).',
+  'accept-text-frame': 'A text frame after message 2 is ignored instead of closing malformed-frame (spec §7.5).',
   'skip-message-2-payload-check': 'The message 2 payload is not validated (spec §7.4).',
   'close-normal-on-failure': 'A frame failure is closed with 1000 instead of its code (spec §7.5, §7.9).',
   'reuse-nonce': 'Every signed request carries the same nonce (spec §8.2).',

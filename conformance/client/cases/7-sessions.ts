@@ -45,25 +45,25 @@ export const sessionCases = [
     return [succeeded(o), session.frames[0]?.note === 'message 1' && valid ? null
       : fail('the first frame was not a valid message 1', 'message 1 with {"v": 1, "max_frame": 1024..65535}', { first: session.frames[0], payload })]
   }),
-  message2('7.4-client-message-2-bit-flip', 'bit-flip', 'a message 2 with one bit flipped closes 4401 and sends nothing more'),
-  message2('7.4-client-message-2-truncated', 'truncate', 'a message 2 one byte short closes 4401'),
-  message2('7.4-client-message-2-foreign', 'foreign', 'a valid message 2 of another handshake closes 4401'),
-  message2('7.4-client-message-2-version-2', 'payload-v2', 'a message 2 payload with v 2 closes 4401'),
-  message2('7.4-client-message-2-no-session-id', 'payload-missing-session-id', 'a message 2 payload without session_id closes 4401'),
-  message2('7.4-client-message-2-unknown-member', 'payload-unknown-member', 'a message 2 payload with an unknown member closes 4401'),
-  message2('7.4-client-message-2-small-max-frame', 'payload-small-max-frame', 'a message 2 payload with max_frame 512 closes 4401'),
-  message2('7.4-client-message-2-not-json', 'payload-not-json', 'a message 2 payload that is not JSON closes 4401'),
-  message2('7.5-client-message-2-text', 'text', 'message 2 as a text frame closes 4400 (check order: type before Noise)', CLOSES.malformedFrame, 'pw-sess-7.5-check-order'),
-  badFrame('7.5-client-bit-flip', ['bit-flip'], 'a transport frame with one bit flipped closes 4422 and nothing is delivered', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
-  badFrame('7.5-client-replayed-frame', ['replay'], 'a transport frame sent twice closes 4422 at the replay', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
-  badFrame('7.5-client-skipped-counter', ['skip-counter'], 'a frame sealed with counter n + 1 (one dropped) closes 4422', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
-  badFrame('7.5-client-reordered-frames', ['reorder'], 'two frames in swapped order close 4422', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
-  badFrame('7.5-client-truncated-frame', ['truncate'], 'a transport frame one byte short closes 4422', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
+  message2('7.4-client-message-2-bit-flip', 'bit-flip', 'a message 2 with one bit flipped closes handshake-failed and sends nothing more'),
+  message2('7.4-client-message-2-truncated', 'truncate', 'a message 2 one byte short closes handshake-failed'),
+  message2('7.4-client-message-2-foreign', 'foreign', 'a valid message 2 of another handshake closes handshake-failed'),
+  message2('7.4-client-message-2-version-2', 'payload-v2', 'a message 2 payload with v 2 closes handshake-failed'),
+  message2('7.4-client-message-2-no-session-id', 'payload-missing-session-id', 'a message 2 payload without session_id closes handshake-failed'),
+  message2('7.4-client-message-2-unknown-member', 'payload-unknown-member', 'a message 2 payload with an unknown member closes handshake-failed'),
+  message2('7.4-client-message-2-small-max-frame', 'payload-small-max-frame', 'a message 2 payload with max_frame 512 closes handshake-failed'),
+  message2('7.4-client-message-2-not-json', 'payload-not-json', 'a message 2 payload that is not JSON closes handshake-failed'),
+  message2('7.5-client-message-2-text', 'text', 'message 2 as a text frame closes malformed-frame (check order: type before Noise)', CLOSES.malformedFrame, 'pw-sess-7.5-check-order'),
+  badFrame('7.5-client-bit-flip', ['bit-flip'], 'a transport frame with one bit flipped closes frame-auth-failed and nothing is delivered', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
+  badFrame('7.5-client-replayed-frame', ['replay'], 'a transport frame sent twice closes frame-auth-failed at the replay', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
+  badFrame('7.5-client-skipped-counter', ['skip-counter'], 'a frame sealed with counter n + 1 (one dropped) closes frame-auth-failed', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
+  badFrame('7.5-client-reordered-frames', ['reorder'], 'two frames in swapped order close frame-auth-failed', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
+  badFrame('7.5-client-truncated-frame', ['truncate'], 'a transport frame one byte short closes frame-auth-failed', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
   badFrame('7.5-client-no-delivery-after-failure', ['notification', 'bit-flip'], 'after a failed frame the response that follows is not delivered', CLOSES.frameAuthFailed, 'pw-sess-7.5-no-delivery-after-failure'),
-  badFrame('7.5-client-text-frame', ['text'], 'a text frame after message 2 closes 4400', CLOSES.malformedFrame, 'pw-sess-7.5-client-frame-checks'),
-  badFrame('7.5-client-short-frame', ['short'], 'a 15-byte frame closes 4400', CLOSES.malformedFrame, 'pw-sess-7.5-client-frame-checks'),
-  badFrame('7.5-client-empty-frame', ['empty'], 'an empty binary frame closes 4400', CLOSES.malformedFrame, 'pw-sess-7.5-client-frame-checks'),
-  badFrame('7.5-client-oversize-frame', ['oversize'], 'a frame over the max_frame of message 1 closes 4413', CLOSES.frameTooLarge, 'pw-sess-7.5-client-frame-checks'),
+  badFrame('7.5-client-text-frame', ['text'], 'a text frame after message 2 closes malformed-frame', CLOSES.malformedFrame, 'pw-sess-7.5-client-frame-checks'),
+  badFrame('7.5-client-short-frame', ['short'], 'a 15-byte frame closes malformed-frame', CLOSES.malformedFrame, 'pw-sess-7.5-client-frame-checks'),
+  badFrame('7.5-client-empty-frame', ['empty'], 'an empty binary frame closes malformed-frame', CLOSES.malformedFrame, 'pw-sess-7.5-client-frame-checks'),
+  badFrame('7.5-client-oversize-frame', ['oversize'], 'a frame over the max_frame of message 1 closes frame-too-large', CLOSES.frameTooLarge, 'pw-sess-7.5-client-frame-checks'),
   clientCase('7.5-client-respects-max-frame', 'pw-sess-7.5-respect-peer-max',
     'with max_frame 1024 in message 2, a 2000-byte request is never sent in one frame', async (ctx) => {
       const paired = await ctx.paired({ maxFrame: 1024 })
@@ -110,11 +110,11 @@ export const sessionCases = [
     const names = new Map(Object.values(CLOSES).map((c) => [c.code, c.reason]))
     return [close !== undefined && names.get(close.code) === close.reason ? null : fail('the close reason is not the registry name of the code', 'the registry name', close ?? 'no Close')]
   }),
-  sessionCase('7.9-client-reserved-codes', 'pw-sess-7.9-reserved-codes', 'after a failed frame the client closes with a code other than 4404, 4409 and 4500', { steps: ['truncate'] }, (o) => {
+  sessionCase('7.9-client-reserved-codes', 'pw-sess-7.9-reserved-codes', 'after a failed frame the client closes with a code other than the reserved ones (§7.9)', { steps: ['truncate'] }, (o) => {
     const close = theSession(o).clientClose
-    return [close !== undefined && ![4404, 4409, 4500].includes(close.code) ? null : fail('the client sent a reserved close code, or none', 'a registered client code', close ?? 'no Close')]
+    return [close !== undefined && ![CLOSES.deviceNotConnected.code, CLOSES.deviceReplaced.code, CLOSES.internalError.code].includes(close.code) ? null : fail('the client sent a reserved close code, or none', 'a registered client code', close ?? 'no Close')]
   }),
-  sessionCase('7.9-client-codes', 'pw-sess-7.9-client-codes', 'a bit-flipped frame is closed with 4422, the code that names it', { steps: ['bit-flip'] },
+  sessionCase('7.9-client-codes', 'pw-sess-7.9-client-codes', 'a bit-flipped frame is closed with frame-auth-failed, the code that names it', { steps: ['bit-flip'] },
     (o) => [clientClosedWith(theSession(o), CLOSES.frameAuthFailed)], 'SHOULD'),
   deviceClose(CLOSES.normal, 'response'),
   deviceClose(CLOSES.goingAway, 'response'),

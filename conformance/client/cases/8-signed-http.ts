@@ -1,5 +1,5 @@
 /** Client mode, spec §8: the signed requests a client sends (its ticket requests, §6.1). */
-import { PATHS, PROBLEMS } from '../../../protocol/registry.ts'
+import { PATHS, PROBLEMS, problemType } from '../../../protocol/registry.ts'
 import { fail, firstFailure, type FailVerdict } from '../../verdicts.ts'
 import { succeeded, stopped } from '../checks.ts'
 import { requestsTo, type HttpRecord } from '../device.ts'
@@ -67,6 +67,6 @@ export const signedCases = [
       return firstFailure(stopped(o, 'every ticket request is refused clock-skew'),
         sent.length <= 2 ? null : fail('the client sent the request again more than once', 'at most 2 ticket requests', sent.length),
         new Set(nonces).size === nonces.length ? null : fail('the client resent a request unchanged', 'a fresh nonce each time', nonces),
-        error?.problem === 'urn:pairwire:error:clock-skew' ? null : fail('the client did not report the clock-skew problem', 'urn:pairwire:error:clock-skew', error ?? o.run.stderr.slice(0, 200)))
+        error?.problem === problemType(PROBLEMS.clockSkew) ? null : fail('the client did not report the clock-skew problem', problemType(PROBLEMS.clockSkew), error ?? o.run.stderr.slice(0, 200)))
     }),
 ]

@@ -22,7 +22,7 @@ export const registryCases = [
     const o = await ctx.unpair(paired)
     return firstFailure(reportedProblem(o, PROBLEMS.unknownKey))
   }),
-  sessionCase('9.3-client-revoked-close', 'pw-reg-9.3-client-revoked', 'a 4403 client-revoked close in place of the response is reported and ends the call',
+  sessionCase('9.3-client-revoked-close', 'pw-reg-9.3-client-revoked', 'a client-revoked close in place of the response is reported and ends the call',
     { closeInsteadOfResponse: CLOSES.clientRevoked }, (o) => [reportedClose(o, CLOSES.clientRevoked), noResponseDelivered(o)]),
   sessionCase('9.3-client-unknown-key', 'pw-reg-9.3-client-revoked', 'a ticket request answered 401 unknown-key is reported and no session is opened',
     { tickets: { problem: PROBLEMS.unknownKey } }, (o) => [reportedProblem(o, PROBLEMS.unknownKey), noSession(o, 'the client is no longer known')]),
