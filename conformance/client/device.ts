@@ -238,10 +238,10 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
   const pin = generatePin()
   const log: LogEntry[] = []
   const clients = new Map<string, PairedClient>()
+  const served = new Map<string, number>()
   const pending = new Map<string, { state: DevicePairingState; clientKey: Uint8Array }>()
   const tickets = new Map<string, string>()
   const nonces = new Set<string>()
-  const served = new Map<string, number>()
   let pairedOnce = false
 
   const device: HarnessDevice = {
@@ -256,6 +256,8 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
     reset(next = {}) {
       device.script = next
       log.length = 0
+      // `times` of an endpoint script counts from the reset (a shared device between cases).
+      served.clear()
     },
     close: async () => undefined,
   }
