@@ -30,6 +30,8 @@ import { run, usageReport, type RunOptions } from './runner.ts'
 import { selectCases, type LevelOption } from './selection.ts'
 import { deviceUrl } from './target.ts'
 import { PROFILE, runProfile } from './profiles/zaparoo-v1/run.ts'
+import { CLIENT_PROPERTY_RUNS, runClient, type ClientRunOptions } from './client/runner.ts'
+import { loadClientCases } from './client/registry.ts'
 
 export interface CliIo {
   readonly stdout: Writable
@@ -64,6 +66,18 @@ export const USAGE = `usage: pairwire-conformance server --url URL [options]
   --help               this text
 exit: 0 every selected MUST case passed, 1 a MUST case failed, 2 nothing ran, target unusable
       or setup broken (PIN command, options), 3 MUST cases skipped for want of a PIN source
+
+usage: pairwire-conformance client --adapter CMD [options]
+  --adapter CMD        the client's adapter (spec §12.3), a shell command line, e.g.
+                       "node dist/reference-client/cli.js" or "python3 my_adapter.py";
+                       the harness appends the subcommand and its arguments
+  --only/--skip GLOB, --level, --seed, --replay, --report, --list, -v   as for server
+  --runs N             fast-check runs per property case (default ${CLIENT_PROPERTY_RUNS})
+  --timeout S          time limit of one adapter operation in seconds (default 30)
+  --jobs N             cases run at once (default 3)
+  --nice N             run the adapter at nice(1) priority +N (beside a server-mode run)
+exit: 0 every selected MUST case passed, 1 a MUST case failed, 2 nothing ran or the adapter
+      cannot be run
 `
 
 const OPTIONS = {
@@ -236,6 +250,81 @@ async function server(argv: readonly string[], io: CliIo): Promise<number> {
   return outcome.exitCode
 }
 
+const CLIENT_OPTIONS = {
+  adapter: { type: 'string' },
+  list: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', short: 'v', default: false },
+  only: { type: 'string', multiple: true, default: [] as string[] },
+  skip: { type: 'string', multiple: true, default: [] as string[] },
+  level: { type: 'string', default: 'should' },
+  seed: { type: 'string' },
+  runs: { type: 'string', default: String(CLIENT_PROPERTY_RUNS) },
+  replay: { type: 'string' },
+  report: { type: 'string', multiple: true, default: [] as string[] },
+  timeout: { type: 'string', default: '30' },
+  jobs: { type: 'string', default: '3' },
+  nice: { type: 'string' },
+  'allow-skips': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} satisfies ParseArgsConfig['options']
+
+/** The run options of a `client` command line (spec §14.2), and where to write reports. */
+export function parseClientArgs(argv: readonly string[]): { options: ClientRunOptions; reports: ReportFile[]; list: boolean } {
+  const { values, positionals } = parseArgs({ args: [...argv], options: CLIENT_OPTIONS, allowPositionals: true, strict: true })
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`)
+  if (values.adapter === undefined || values.adapter.trim() === '') throw new UsageError('--adapter CMD is required')
+  if (values.level !== 'must' && values.level !== 'should') throw new UsageError('--level must be must or should')
+  const replay = values.replay === undefined ? undefined : parseReplay(values.replay)
+  if (values.replay !== undefined && replay === undefined) {
+    throw new UsageError(`--replay ${values.replay}: expected <case-id>@<seed>[:<path>]`)
+  }
+  const timeout = Number(values.timeout)
+  if (!(timeout > 0 && timeout <= MAX_TIMEOUT_S)) {
+    throw new UsageError(`--timeout must be a number of seconds in (0, ${MAX_TIMEOUT_S}]`)
+  }
+  const given = values.seed === undefined ? undefined : integerFlag('seed', values.seed, -SEED_RANGE)
+  const options: ClientRunOptions = {
+    adapter: values.adapter,
+    selection: {
+      only: values.only.flatMap((g) => g.split(',')),
+      skip: values.skip.flatMap((g) => g.split(',')),
+      level: values.level as LevelOption,
+      ...(replay === undefined ? {} : { replayId: replay.id }),
+    },
+    seed: replay?.point.seed ?? given ?? randomInt(SEED_RANGE),
+    runs: integerFlag('runs', values.runs, 1),
+    ...(replay === undefined ? {} : { replay }),
+    timeoutMs: Math.round(timeout * 1000),
+    jobs: integerFlag('jobs', values.jobs, 1),
+    ...(values.nice === undefined ? {} : { adapterNice: integerFlag('nice', values.nice, 1) }),
+    allowSkips: values['allow-skips'],
+    verbose: values.verbose,
+  }
+  return { options, reports: values.report.map(reportFile), list: values.list }
+}
+
+async function client(argv: readonly string[], io: CliIo): Promise<number> {
+  const { options, reports, list } = parseClientArgs(argv)
+  if (list) {
+    const selected = selectCases(loadClientCases(), options.selection)
+    for (const c of selected) io.stdout.write(`${c.id}\t${c.level}\t${c.requirement}\t${c.title}\n`)
+    io.stderr.write(`${selected.length} cases\n`)
+    return selected.length === 0 ? EXIT.unusable : EXIT.passed
+  }
+  const progress = (line: string): void => void io.stderr.write(`${line}\n`)
+  progress(`pairwire-conformance client: --adapter ${options.adapter}, seed ${options.seed}`)
+  const outcome = await runClient({ ...options, progress })
+  if (outcome.kind === 'unusable') io.stderr.write(`pairwire-conformance: ${outcome.message}\n`)
+  else io.stdout.write(renderTerminal(outcome.report, options.verbose === true))
+  try {
+    writeReports(outcome.report, reports)
+  } catch (error) {
+    io.stderr.write(`pairwire-conformance: cannot write a report: ${(error as Error).message}\n`)
+    return EXIT.unusable
+  }
+  return outcome.exitCode
+}
+
 /** A usage error still leaves the --report files it named, saying what was wrong (§14.2). */
 function writeUsageReports(argv: readonly string[], message: string, io: CliIo): void {
   const url = argv[argv.indexOf('--url') + 1]
@@ -264,11 +353,12 @@ function runZaparoo(options: RunOptions, remote: boolean, progress: (line: strin
 export async function runCli(argv: readonly string[], io: CliIo = process): Promise<number> {
   const [command, ...rest] = argv
   try {
-    const flags = command === 'server' ? rest : [command]
+    const flags = command === 'server' || command === 'client' ? rest : [command]
     if (flags.includes('--help') || flags.includes('-h')) {
       io.stdout.write(USAGE)
       return EXIT.passed
     }
+    if (command === 'client') return await client(rest, io)
     if (command !== 'server') {
       throw new UsageError(command === undefined ? 'missing command' : `unknown command ${command}`)
     }

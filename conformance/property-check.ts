@@ -9,10 +9,13 @@ import fc from 'fast-check'
 import type { CaseContext, Verdict } from './model.ts'
 import { CaseFailure, fail, PASS, type FailVerdict } from './verdicts.ts'
 
-export interface RequestProperty<T> {
+/** What checkProperty needs of a case context (server mode's, or client mode's). */
+export type PropertyContext = Pick<CaseContext, 'seed' | 'runs' | 'replay' | 'record' | 'setReplay'>
+
+export interface RequestProperty<T, C extends PropertyContext = CaseContext> {
   readonly arbitrary: fc.Arbitrary<T>
   /** Sends one example; null when the device answered as the spec requires. */
-  judge(ctx: CaseContext, example: T): Promise<FailVerdict | null>
+  judge(ctx: C, example: T): Promise<FailVerdict | null>
   /** What the report shows of an example. */
   describe(example: T): unknown
 }
@@ -26,9 +29,9 @@ class ExampleFailed extends Error {
   }
 }
 
-async function judged<T>(
-  property: RequestProperty<T>,
-  ctx: CaseContext,
+async function judged<T, C extends PropertyContext>(
+  property: RequestProperty<T, C>,
+  ctx: C,
   example: T,
 ): Promise<FailVerdict | null> {
   try {
@@ -39,11 +42,11 @@ async function judged<T>(
   }
 }
 
-export async function checkProperty<T>(
-  ctx: CaseContext,
-  property: RequestProperty<T>,
+export async function checkProperty<T, C extends PropertyContext = CaseContext>(
+  ctx: C,
+  property: RequestProperty<T, C>,
 ): Promise<Verdict> {
-  const quiet: CaseContext = { ...ctx, record: () => undefined }
+  const quiet: C = { ...ctx, record: () => undefined }
   const replayPath = ctx.replay?.path
   const details = await fc.check(
     fc.asyncProperty(property.arbitrary, async (example) => {

@@ -4,7 +4,7 @@
  * like any device, never importing it. The short limits let every expiry case run without --slow.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -98,4 +98,29 @@ export function startReference(args: readonly string[] = []): Promise<ReferenceC
       resolve({ url: event.url, stop })
     })
   })
+}
+
+/**
+ * The reference client as a client-mode adapter (spec §12.3): a shell command line that starts
+ * the built pairwire-client (or, from the sources, its source through tsx), never imported.
+ */
+export function referenceClientAdapter(): string {
+  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
+  // `npm run build:adapter` bundles the same CLI into one file (esbuild): a third of the start-up
+  // CPU of loading dist/'s modules one by one, and client mode starts the adapter ~150 times.
+  const bundle = join(PACKAGE_ROOT, 'dist/reference-client/cli.bundle.mjs')
+  if (FROM_BUILD && existsSync(bundle)) return [process.execPath, bundle].map(quote).join(' ')
+  const cli = join(PACKAGE_ROOT, FROM_BUILD ? 'dist/reference-client/cli.js' : 'reference-client/cli.ts')
+  return [process.execPath, ...LOADER, cli].map(quote).join(' ')
+}
+
+/** `pairwire-client --list-faults`: one JSON line per client fault switch, parsed. */
+export async function listClientFaults(): Promise<{ fault: string; description: string }[]> {
+  const cli = FROM_BUILD ? 'dist/reference-client/cli.js' : 'reference-client/cli.ts'
+  const child = spawn(process.execPath, [...LOADER, cli, '--list-faults'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const lines: string[] = []
+  createInterface({ input: child.stdout! }).on('line', (line) => void lines.push(line))
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  if (code !== 0) throw new Error(`${cli} --list-faults exited ${code}`)
+  return lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { fault: string; description: string })
 }

@@ -67,3 +67,4 @@ t.test('every fault switch of the reference device makes the harness exit 1', as
     t.same(run.failing, [FAULT_CATCHERS[fault]], `${fault}: ${FAULT_CATCHERS[fault]} fails`)
   })
 })
+

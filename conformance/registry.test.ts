@@ -13,6 +13,7 @@ const SHOULD_ANCHOR = anchor('sess', '7.9', 'b')
 const requirement = (id: string, level: Level): Requirement => ({
   id,
   level,
+  role: 'device',
   file: 'x.md',
   line: 1,
   text: '',

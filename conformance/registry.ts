@@ -29,7 +29,7 @@ export class RegistryError extends Error {
 
 /** Every way `cases` disagrees with the spec's `requirements`; empty when the list is sound. */
 export function registryProblems(
-  cases: readonly CaseDefinition[],
+  cases: readonly Pick<CaseDefinition, 'id' | 'level' | 'requirement'>[],
   requirements: readonly Requirement[],
 ): string[] {
   const problems: string[] = []

@@ -12,7 +12,10 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseServerArgs } from './cli.ts'
 import { PACKAGE_ROOT } from './package-root.ts'
-import { listFaults, startReference } from './reference-child.ts'
+import { listClientFaults, listFaults, referenceClientAdapter, startReference } from './reference-child.ts'
+import { parseClientArgs } from './cli.ts'
+import { runClient } from './client/runner.ts'
+import { loadClientCases } from './client/registry.ts'
 import { EXIT } from './report/model.ts'
 import { run } from './runner.ts'
 
@@ -45,6 +48,28 @@ export async function runFault(
   } finally {
     await device.stop()
   }
+}
+
+/**
+ * One client-mode run against the reference client with the client fault switch `fault` (if
+ * any) on, through the adapter's environment (reference-client/faults.ts).
+ */
+export async function runClientFault(
+  fault: string | null,
+  harnessArgs: readonly string[],
+  proof: { readonly first?: string; readonly stopAfterFailure?: boolean } = {},
+): Promise<FaultRun> {
+  const { options } = parseClientArgs(['--adapter', referenceClientAdapter(), ...harnessArgs])
+  // An empty value: no switch, also when the caller's own environment has one.
+  const env: Record<string, string> = { PAIRWIRE_CLIENT_FAULTS: fault ?? '' }
+  const all = loadClientCases()
+  const cases = proof.first === undefined ? all : [...all.filter((c) => c.id === proof.first), ...all.filter((c) => c.id !== proof.first)]
+  const stop = proof.stopAfterFailure === true ? { stopAfterFailure: true } : {}
+  const outcome = await runClient({ ...options, env, cases, ...stop })
+  if (outcome.kind === 'unusable') return { fault, exitCode: outcome.exitCode, failing: [], message: outcome.message }
+  const failed = outcome.report.results.filter((r) => r.status === 'fail')
+  const reasons = failed.map((r) => `${r.id}: ${r.message ?? 'failed'}`).join('\n')
+  return { fault, exitCode: outcome.exitCode, failing: failed.map((r) => r.id), reasons }
 }
 
 /** Runs `tasks` with at most `jobs` at a time, keeping their order in the result. */
@@ -85,6 +110,54 @@ function runZaparooSwitches(): Promise<number> {
   })
 }
 
+/** For every client fault switch, the client-mode case that catches it most directly. */
+export const CLIENT_FAULT_CATCHERS: Readonly<Record<string, string>> = {
+  'skip-cb-check': '5.9-client-wrong-cb',
+  'skip-id-check': '5.9-client-wrong-client-id',
+  'write-credentials-before-check': '5.9-client-nothing-stored',
+  'ignore-device-key-change': '4.4-client-pinned-key',
+  'accept-counter-skip': '7.5-client-skipped-counter',
+  'ignore-bad-frame': '7.5-client-bit-flip',
+  'accept-text-frame': '7.5-client-text-frame',
+  'skip-message-2-payload-check': '7.4-client-message-2-version-2',
+  'close-normal-on-failure': '7.5-client-truncated-frame',
+  'reuse-nonce': '8.2-client-fresh-nonce',
+  'stale-created': '8.2-client-created',
+  'take-unmatched-response': '7.6-client-unmatched-response',
+  'ignore-ticket-expiry': '6.6-client-expiry',
+  'no-discovery-size-limit': '4.4-client-discovery-oversize',
+  'reuse-ephemeral': '13.3-client-fresh-ephemeral',
+}
+
+/**
+ * Client mode's power: the correct reference client passes, and each client fault switch makes
+ * client mode exit 1. Client runs are process-heavy, so they run one after another, each with
+ * its own small worker pool.
+ */
+async function proveClientFaults(jobs: number): Promise<boolean> {
+  const faults = (await listClientFaults()).map((f) => f.fault)
+  const started = Date.now()
+  const runs: FaultRun[] = []
+  for (const fault of [null, ...faults]) {
+    // The correct client runs every case; a faulty one until its first MUST failure, starting
+    // with the case that catches it (CLIENT_FAULT_CATCHERS): exit 1 is the proof.
+    const proof = fault === null ? {} : { first: CLIENT_FAULT_CATCHERS[fault], stopAfterFailure: true }
+    const result = await runClientFault(fault, ['--seed', '1', '--jobs', String(Math.max(2, jobs))], proof)
+    process.stderr.write(`client ${fault ?? '(correct client)'}: exit ${result.exitCode}, ${result.failing.length} failing\n`)
+    runs.push(result)
+  }
+  const [correct, ...faulty] = runs
+  const detected = faulty.filter((r) => r.exitCode === EXIT.mustFailed).length
+  const correctPasses = correct!.exitCode === EXIT.passed && correct!.failing.length === 0
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  process.stdout.write(`client mode (reference client, PAIRWIRE_CLIENT_FAULTS):\n${faultTable(runs)}\n\n`)
+  process.stdout.write(
+    `client mode: detected ${detected} of ${faulty.length} client faults; ` +
+      `correct client ${correctPasses ? 'passes' : 'FAILS'}; ${seconds} s\n`,
+  )
+  return detected === faulty.length && correctPasses
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const jobsAt = argv.indexOf('--jobs')
   const jobs = jobsAt < 0 ? 4 : Number(argv[jobsAt + 1])
@@ -110,8 +183,10 @@ async function main(argv: readonly string[]): Promise<number> {
       `correct device ${correctPasses ? 'passes' : 'FAILS'}; ${seconds} s\n`,
   )
   process.stdout.write('\n')
+  const clientCaught = await proveClientFaults(jobs > 0 ? jobs : 1)
+  process.stdout.write('\n')
   const zaparooCaught = (await runZaparooSwitches()) === 0
-  return detected === faulty.length && correctPasses && zaparooCaught ? 0 : 1
+  return detected === faulty.length && correctPasses && clientCaught && zaparooCaught ? 0 : 1
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

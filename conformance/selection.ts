@@ -30,10 +30,10 @@ export function levelSelected(level: Level, option: LevelOption): boolean {
   return option === 'should' || level === 'MUST'
 }
 
-export function selectCases(
-  cases: readonly CaseDefinition[],
+export function selectCases<C extends Pick<CaseDefinition, 'id' | 'level'>>(
+  cases: readonly C[],
   selection: Selection,
-): CaseDefinition[] {
+): C[] {
   if (selection.replayId !== undefined) return cases.filter((c) => c.id === selection.replayId)
   return cases.filter(
     (c) =>

@@ -214,4 +214,6 @@ export const SIZES = {
   pin: 6,
   signatureNonce: 16,
   hmacSha256Signature: 32,
+  /** The most a client reads of a discovery answer (spec §4.4). */
+  maxDiscoveryDocument: 65_536,
 } as const

@@ -30,6 +30,7 @@ import { ClientError } from './errors.ts'
 import { pair } from './pair.ts'
 import { signedRequest, unpair } from './signed.ts'
 import { callZaparoo, pairZaparoo, readZaparooCredentials } from './zaparoo.ts'
+import { CLIENT_FAULTS, clientFault } from './faults.ts'
 
 export const EXIT = { ok: 0, refused: 1, verification: 2, usage: 3 } as const
 const CLOSE_WAIT_MS = 1000
@@ -63,14 +64,19 @@ async function run(command: Command): Promise<object> {
   if (command.name === 'pair') {
     await checkWritableLocation(command.credentials)
     const pinned = command.deviceId === undefined ? {} : { deviceId: command.deviceId }
-    const credentials = await pair({ url: command.url, pin: command.pin, name: command.clientName, ...pinned })
+    // The write-credentials-before-check fault switch: a placeholder file before cB is checked.
+    const beforeCheck = clientFault('write-credentials-before-check')
+      ? () => writeSecretJsonFile(command.credentials, { v: 1, url: command.url, pending: true })
+      : undefined
+    const options = { url: command.url, pin: command.pin, name: command.clientName, ...pinned }
+    const credentials = await pair(beforeCheck === undefined ? options : { ...options, beforeCheck })
     await writeCredentialsFile(command.credentials, credentials)
     return { client_id: credentials.client_id, device_id: credentials.device_id }
   }
   const credentials = await readCredentialsFile(command.credentials)
   switch (command.name) {
     case 'call': {
-      const session = await connect(credentials)
+      const session = await connect(credentials, { verifyDiscovery: true })
       try {
         return await session.request(command.method, command.params)
       } finally {
@@ -121,6 +127,13 @@ export function reportOf(error: unknown): { exit: number; error: ErrorReport } {
 
 /** Runs one command line (without the program name); resolves with the exit code. */
 export async function main(argv: readonly string[], output: CliOutput): Promise<number> {
+  if (argv[0] === '--list-faults') {
+    // One JSON line per fault switch (faults.ts), as the reference server's --list-faults.
+    for (const [fault, description] of Object.entries(CLIENT_FAULTS)) {
+      await output.stdout(JSON.stringify({ fault, description }))
+    }
+    return EXIT.ok
+  }
   try {
     const command = parseCommand(argv)
     const result = await within(run(command), command.timeoutMs)

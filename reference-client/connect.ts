@@ -14,12 +14,20 @@ import { Session, type NotificationListener } from './session.ts'
 import { requestTicket, type SignedCallOptions } from './signed.ts'
 import { SocketChannel } from './socket-channel.ts'
 import { websocketUrl } from './urls.ts'
+import { clientFault } from './faults.ts'
+import { discover } from './pair.ts'
+import { resolveFetch } from './platform.ts'
 
 export interface ConnectOptions extends SignedCallOptions {
   readonly onNotification?: NotificationListener
   /** Time for the socket to open and Noise message 2 to arrive; default handshake_timeout. */
   readonly handshakeTimeoutMs?: number
   readonly socketFactory?: SocketFactory
+  /**
+   * Read discovery first and stop unless it names the stored device_id and device_key (spec
+   * §4.4 pinned key). The CLI does; off by default, a session then rests on the pairing key alone.
+   */
+  readonly verifyDiscovery?: boolean
 }
 
 /**
@@ -53,7 +61,18 @@ export async function connect(
 ): Promise<Session> {
   const backend = options.backend ?? defaultBackend
   const { pairingKey } = secretKeys(credentials)
-  const { ticket } = await requestTicket(credentials, options)
+  // Spec §4.4: the device must still be the one that was paired; nothing signed goes elsewhere.
+  if (options.verifyDiscovery === true) {
+    const { discovery } = await discover(await resolveFetch(options.fetch), credentials.url, backend)
+    const pinned = discovery.device_id === credentials.device_id && discovery.device_key === credentials.device_key
+    if (!pinned && !clientFault('ignore-device-key-change')) throw ClientError.verification('device-key')
+  }
+  const { ticket, expires_at: expiresAt } = await requestTicket(credentials, options)
+  // Spec §6.6: a ticket already expired by more than skew on our clock is never presented.
+  const now = Math.floor(Date.now() / 1000)
+  if (expiresAt < now - LIMIT_DEFAULTS.skew && !clientFault('ignore-ticket-expiry')) {
+    throw ClientError.verification('ticket-response', 'the ticket has expired')
+  }
   const factory = await resolveSocketFactory(options.socketFactory)
   const channel = new SocketChannel(factory, websocketUrl(credentials.url, ticket))
   const timeoutMs = options.handshakeTimeoutMs ?? LIMIT_DEFAULTS.handshake_timeout * 1000

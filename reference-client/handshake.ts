@@ -18,6 +18,8 @@ import { validateMessage, type Message } from '../schemas/validate.ts'
 import type { Credentials } from './credentials.ts'
 import { ClientError } from './errors.ts'
 import type { Frame, SocketChannel } from './socket-channel.ts'
+import { clientFault } from './faults.ts'
+import type { CipherState } from '../protocol/noise/index.ts'
 
 /** The largest frame this client accepts, advertised in message 1: the Noise maximum. */
 export const CLIENT_MAX_FRAME = SIZES.noiseMaxMessage
@@ -25,6 +27,8 @@ export const CLIENT_MAX_FRAME = SIZES.noiseMaxMessage
 export interface Handshaken {
   readonly transport: NoiseTransport
   readonly device: Message<'handshake-device-payload'>
+  /** The receiving CipherState, kept only for the accept-counter-skip fault switch. */
+  readonly receive?: CipherState
 }
 
 /** Why message 2 is refused, and the close code that says so. */
@@ -59,6 +63,10 @@ function readMessage2(handshake: HandshakeState, frame: Frame): Uint8Array {
 }
 
 function devicePayload(payload: Uint8Array): Message<'handshake-device-payload'> {
+  if (clientFault('skip-message-2-payload-check')) {
+    const value = jsonOf(payload) as Message<'handshake-device-payload'> | undefined
+    return { v: 1, session_id: '', max_frame: 65535, ping_interval: 30, ...value }
+  }
   const checked = validateMessage('handshake-device-payload', jsonOf(payload))
   if (checked.ok) return checked.value
   // Spec §7.4: unlike the device, which answers an unsupported `v` in message 1 with
@@ -74,13 +82,16 @@ export async function clientHandshake(
   backend: CryptoBackend,
 ): Promise<Handshaken> {
   const prologue = sessionPrologue(credentials.client_id, credentials.device_id)
-  const handshake = new HandshakeState({ role: 'initiator', psk: pairingKey, prologue, backend })
+  // The reuse-ephemeral fault switch: e derived from the pairing key, the same every session.
+  const ephemeral = clientFault('reuse-ephemeral') ? { ephemeralPrivateKey: pairingKey.slice() } : {}
+  const handshake = new HandshakeState({ role: 'initiator', psk: pairingKey, prologue, backend, ...ephemeral })
   const payload = { v: PROTOCOL_VERSION, max_frame: CLIENT_MAX_FRAME }
   channel.send(handshake.writeMessage(utf8Encode(JSON.stringify(payload))))
   const frame = await channel.nextFrame()
   try {
     const device = devicePayload(readMessage2(handshake, frame))
-    return { transport: new NoiseTransport(handshake.split()), device }
+    const ciphers = handshake.split()
+    return { transport: new NoiseTransport(ciphers), device, receive: ciphers.receive }
   } catch (error) {
     const refusal = error instanceof Refusal ? error : new Refusal(CLOSES.handshakeFailed, error)
     channel.close(refusal.close.code, refusal.close.reason)

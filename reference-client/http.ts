@@ -73,14 +73,54 @@ export async function requireSuccess(response: Response): Promise<void> {
   throw ClientError.problem(problemFromBody(response.status, contentType, text))
 }
 
-/** Reads a 2xx JSON answer as message `name`; anything else fails verification step `what`. */
+/**
+ * The body as text, or undefined when it is longer than `limit` bytes: reading stops there, so a
+ * hostile answer costs at most `limit` bytes of memory.
+ */
+async function readLimited(response: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? NaN)
+  if (declared > limit) {
+    await response.body?.cancel().catch(() => undefined)
+    return undefined
+  }
+  if (response.body === null) return ''
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.length
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined)
+        return undefined
+      }
+      chunks.push(value)
+    }
+  } catch (cause) {
+    throw ClientError.transport('the answer could not be read', cause)
+  }
+  const bytes = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) (bytes.set(chunk, at), (at += chunk.length))
+  return new TextDecoder().decode(bytes)
+}
+
+/**
+ * Reads a 2xx JSON answer as message `name`; anything else fails verification step `what`, and
+ * so does a body longer than `limit` bytes when a limit is given (spec §4.4 discovery).
+ */
 export async function readMessage<N extends MessageName>(
   response: Response,
   name: N,
   what: VerificationStep,
+  limit?: number,
 ): Promise<Message<N>> {
   await requireSuccess(response)
-  const checked = validateMessage(name, parseJson(await readText(response)))
+  const text = limit === undefined ? await readText(response) : await readLimited(response, limit)
+  if (text === undefined) throw ClientError.verification(what, `the answer is longer than ${limit} bytes`)
+  const checked = validateMessage(name, parseJson(text))
   if (!checked.ok) throw ClientError.verification(what, checked.errors)
   return checked.value
 }

@@ -26,6 +26,8 @@ import {
   type RpcResponse,
 } from './jsonrpc.ts'
 import type { Frame, SocketChannel } from './socket-channel.ts'
+import { clientFault } from './faults.ts'
+import type { CipherState } from '../protocol/noise/index.ts'
 
 export type NotificationListener = (method: string, params: unknown) => void
 
@@ -42,6 +44,7 @@ export class Session {
   readonly closed: Promise<CloseInfo>
   readonly #channel: SocketChannel
   readonly #transport: NoiseTransport
+  readonly #receiveCipher: CipherState | undefined
   readonly #pending = new Map<number, Pending>()
   readonly #listeners = new Set<NotificationListener>()
   #nextId = 1
@@ -51,6 +54,7 @@ export class Session {
     this.device = handshaken.device
     this.#channel = channel
     this.#transport = handshaken.transport
+    this.#receiveCipher = handshaken.receive
     if (listener !== undefined) this.#listeners.add(listener)
     this.closed = channel.closed.then((info) => {
       this.#end(socketClosedError(info))
@@ -101,6 +105,7 @@ export class Session {
   }
 
   #receive(frame: Frame): void {
+    if (typeof frame === 'string' && clientFault('accept-text-frame')) return
     if (typeof frame === 'string' || frame.length < TAG_BYTES) {
       return this.#refuse(CLOSES.malformedFrame, 'frame')
     }
@@ -109,9 +114,26 @@ export class Session {
     try {
       plaintext = this.#transport.open(frame)
     } catch (cause) {
+      const skipped = this.#openSkipped(frame)
+      if (skipped !== undefined) return this.#dispatch(jsonOf(skipped))
+      if (clientFault('ignore-bad-frame')) return
       return this.#refuse(CLOSES.frameAuthFailed, 'frame-auth', cause)
     }
     this.#dispatch(jsonOf(plaintext))
+  }
+
+  /** The accept-counter-skip fault switch: a frame that fails at n is tried at n + 1. */
+  #openSkipped(frame: Uint8Array): Uint8Array | undefined {
+    const receive = this.#receiveCipher
+    if (!clientFault('accept-counter-skip') || receive === undefined) return undefined
+    const n = receive.nonce
+    receive.setNonce(n + 1n)
+    try {
+      return this.#transport.open(frame)
+    } catch {
+      receive.setNonce(n)
+      return undefined
+    }
   }
 
   #dispatch(value: unknown): void {
@@ -121,15 +143,17 @@ export class Session {
       for (const listener of this.#listeners) listener(method, params)
     } else if (incoming.kind === 'response') {
       const { id } = incoming.message
-      const pending = typeof id === 'number' ? this.#pending.get(id) : undefined
+      const taken = clientFault('take-unmatched-response') ? this.#pending.keys().next().value : id
+      const pending = typeof taken === 'number' ? this.#pending.get(taken) : undefined
       if (pending === undefined) return
-      this.#pending.delete(id as number)
+      this.#pending.delete(taken as number)
       pending.resolve(incoming.message)
     }
   }
 
   #refuse(close: CloseEntry, what: VerificationStep, cause?: unknown): void {
-    this.#closeWith(close, ClientError.verification(what, cause))
+    const code = clientFault('close-normal-on-failure') ? CLOSES.normal : close
+    this.#closeWith(code, ClientError.verification(what, cause))
   }
 
   #closeWith(close: CloseEntry, error: ClientError): void {

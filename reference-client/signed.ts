@@ -21,6 +21,8 @@ import { JSON_MEDIA_TYPE, readMessage, requireSuccess, send } from './http.ts'
 import { rpcRequest, settle, type RpcParams, type RpcResponse } from './jsonrpc.ts'
 import { resolveFetch, type FetchFunction } from './platform.ts'
 import { endpoint } from './urls.ts'
+import { clientFault } from './faults.ts'
+import { base64urlEncode } from '../protocol/encoding.ts'
 
 export interface SignedRequestOptions {
   readonly method: string
@@ -54,10 +56,14 @@ function signatureFields(
   const alg = options.alg ?? 'ed25519'
   const keys = secretKeys(credentials)
   const key = alg === 'hmac-sha256' ? requestHmacKey(keys.pairingKey, backend) : keys.seed
-  const created = Math.floor(Date.now() / 1000)
+  const created = Math.floor(Date.now() / 1000) - (clientFault('stale-created') ? 120 : 0)
   const request = { method: options.method, url, headers: {}, body }
+  // The reuse-nonce fault switch: one nonce per client, derived from its id.
+  const nonce = clientFault('reuse-nonce')
+    ? { nonce: base64urlEncode(backend.sha256(utf8Encode(credentials.client_id)).subarray(0, 16)) }
+    : {}
   try {
-    return signRequest({ request, keyid: credentials.client_id, alg, key, created, backend })
+    return signRequest({ request, keyid: credentials.client_id, alg, key, created, backend, ...nonce })
   } catch (error) {
     if (isProtocolError(error, 'unsupported-algorithm')) {
       throw ClientError.usage('alg must be ed25519 or hmac-sha256')

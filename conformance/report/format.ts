@@ -52,6 +52,8 @@ export function compareSections(a: string, b: string): number {
 
 /** The command line that reruns one case: same device and PIN source, the case's token. */
 export function replayCommand(url: string, pins: string, token: string, profile?: string): string {
+  // Client mode: `url` is the adapter command, the harness plays the device and has the PINs.
+  if (pins === 'harness') return `pairwire-conformance client --adapter '${url.replace(/'/g, "'\\''")}' --replay ${token}`
   const pinOption: Readonly<Record<string, string>> = {
     command: ' --pin-command <the same command>',
     'test-control': ' --test-control',

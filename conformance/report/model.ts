@@ -24,14 +24,15 @@ export interface Summary {
 
 export interface RunReport {
   readonly tool: { readonly name: string; readonly version: string }
-  readonly mode: 'server'
+  /** 'client': the harness played the device and `target.url` is the adapter command. */
+  readonly mode: 'server' | 'client'
   /** deviceId is absent when discovery failed. */
   readonly target: { readonly url: string; readonly deviceId?: string }
   readonly seed: number
   readonly runs: number
   readonly level: LevelOption
   readonly slow: boolean
-  readonly pinSource: 'command' | 'test-control' | 'none' | 'auto' | 'local-rpc'
+  readonly pinSource: 'command' | 'test-control' | 'none' | 'auto' | 'local-rpc' | 'harness'
   /** The profile judged, when not Pairwire 1 (`--profile`), and its section headings. */
   readonly profile?: string
   readonly sectionTitles?: Readonly<Record<string, string>>

@@ -78,9 +78,12 @@ export function renderTerminal(report: RunReport, verbose = false): string {
   const top = (r: CaseResult): string => r.section.split('.')[0]!
   const sections = [...new Set(report.results.map(top))].sort(compareSections)
   const lines = [
-    `${report.tool.name} ${report.tool.version}: server ${report.target.url} ` +
-      `(${report.target.deviceId ?? 'no discovery'}), seed ${report.seed}, ` +
-      `pins from ${report.pinSource}`,
+    report.mode === 'client'
+      ? `${report.tool.name} ${report.tool.version}: client --adapter ${report.target.url}, ` +
+        `seed ${report.seed}, the harness plays the device`
+      : `${report.tool.name} ${report.tool.version}: server ${report.target.url} ` +
+        `(${report.target.deviceId ?? 'no discovery'}), seed ${report.seed}, ` +
+        `pins from ${report.pinSource}`,
   ]
   const clock = clockLine(report.clockOffsetSeconds)
   if (clock !== undefined) lines.push(clock)

@@ -68,7 +68,9 @@ export const ConformanceReport = Type.Object(
       { name: Type.Literal('pairwire-conformance'), version: Type.String({ minLength: 1 }) },
       { additionalProperties: false },
     ),
-    mode: Type.Literal('server'),
+    mode: Type.Enum(['server', 'client'], {
+      description: 'client: the harness played the device and target.url is the adapter command',
+    }),
     profile: Type.Optional(Type.String({ minLength: 1, description: 'the profile judged (--profile), when not Pairwire 1' })),
     target: Type.Object(
       {
@@ -81,8 +83,10 @@ export const ConformanceReport = Type.Object(
     runs: Int(1),
     level: Type.Enum(['must', 'should']),
     slow: Type.Boolean(),
-    pin_source: Type.Enum(['command', 'test-control', 'none', 'auto', 'local-rpc'], {
-      description: 'auto: the run stopped before discovery chose test-control or none',
+    pin_source: Type.Enum(['command', 'test-control', 'none', 'auto', 'local-rpc', 'harness'], {
+      description:
+        'auto: the run stopped before discovery chose test-control or none; harness: client ' +
+        'mode, the harness device makes the PINs',
     }),
     started_at: Type.String({ pattern: TIMESTAMP }),
     finished_at: Type.String({ pattern: TIMESTAMP }),

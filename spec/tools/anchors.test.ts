@@ -61,3 +61,15 @@ t.test('duplicate, malformed, keyword-less and doubled anchors are reported', as
   t.match(problems.join('\n'), /pw-pair-5.1-z has no BCP 14 keyword/)
   t.match(problems.join('\n'), /2 anchors in one requirement/)
 })
+
+t.test('the party a requirement binds is the one named last before its keyword', async (t) => {
+  const { roleOf } = await import('./anchors.ts')
+  t.equal(roleOf('- A client MUST stop, and not pair, when the device says so.'), 'client')
+  t.equal(roleOf('- An adapter MUST write the file only after pairing.'), 'client')
+  t.equal(roleOf('- After a client is removed, a device MUST close its sessions.'), 'device')
+  t.equal(roleOf('- A device whose interface is off MUST answer 404 to a client.'), 'device')
+  t.equal(roleOf('- Both parties MUST derive the key.'), 'both')
+  t.equal(roleOf('- When a frame of the peer is bad, a receiver MUST close.'), 'both')
+  t.equal(roleOf('- `profiles` MUST contain `pairing`.'), 'device')
+  t.equal(roleOf('- The `client_id` of a `client` MUST be …, the device MUST …'), 'device')
+})

@@ -8,9 +8,16 @@ import { join } from 'node:path'
 
 export type Level = 'MUST' | 'SHOULD' | 'MAY'
 
+/**
+ * The party a requirement binds (spec/README.md "Requirements"): 'client' (a client or its
+ * adapter, §12.3), 'device', or 'both' (a party, either party, a receiver, a sender).
+ */
+export type Role = 'device' | 'client' | 'both'
+
 export interface Requirement {
   readonly id: string
   readonly level: Level
+  readonly role: Role
   readonly file: string
   readonly line: number
   readonly text: string
@@ -25,6 +32,23 @@ export function levelOf(text: string): Level | null {
   if (/\b(SHOULD|SHOULD NOT|RECOMMENDED|NOT RECOMMENDED)\b/.test(text)) return 'SHOULD'
   if (/\b(MAY|OPTIONAL)\b/.test(text)) return 'MAY'
   return null
+}
+
+const KEYWORD = /\b(MUST|REQUIRED|SHALL|SHOULD|RECOMMENDED|MAY|OPTIONAL)\b/
+const PARTY = /\b(clients?|adapters?|devices?|party|parties|receivers?|senders?)\b/gi
+
+/**
+ * The party named last before the first BCP 14 keyword is the subject the requirement binds
+ * ("A client MUST …", "After a client is removed, a device MUST …", "Both parties MUST …"); a
+ * requirement on a document or interface of the device names none and binds the device.
+ */
+export function roleOf(text: string): Role {
+  const keyword = KEYWORD.exec(text)
+  const subject = keyword === null ? text : text.slice(0, keyword.index)
+  const parties = [...subject.replace(/`[^`]*`/g, '').matchAll(PARTY)].map((m) => m[1]!.toLowerCase())
+  const last = parties.at(-1)
+  if (last === undefined || last.startsWith('device')) return 'device'
+  return last.startsWith('client') || last.startsWith('adapter') ? 'client' : 'both'
 }
 
 /** Splits a Markdown file into blocks (bullets and paragraphs) with their first line number. */
@@ -62,7 +86,7 @@ export function readRequirements(specDir: string): { requirements: Requirement[]
       seen.add(id)
       const level = levelOf(block.text)
       if (level === null) problems.push(`${where}: ${id} has no BCP 14 keyword`)
-      requirements.push({ id, level: level ?? 'MAY', file, line: block.line, text: block.text })
+      requirements.push({ id, level: level ?? 'MAY', role: roleOf(block.text), file, line: block.line, text: block.text })
     }
   }
   return { requirements, problems }

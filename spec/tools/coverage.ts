@@ -8,16 +8,31 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ANCHOR_ID, readRequirements, type Requirement } from './anchors.ts'
+import { ANCHOR_ID, readRequirements, type Requirement, type Role } from './anchors.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 export type CheckKind = 'vector' | 'unit-test' | 'conformance'
 
+/** Which party's implementation a check judges: 'both' for vectors and shared code. */
+export type CheckedParty = Exclude<Role, 'both'> | 'both'
+
 export interface Citation {
   readonly anchor: string
   readonly kind: CheckKind
   readonly where: string
+  readonly party: CheckedParty
+}
+
+/**
+ * The party a citing file checks: client-mode cases (conformance/client/) and the reference
+ * client's tests judge clients; server-mode cases and the reference device's tests judge devices;
+ * vectors and the tests of shared code (protocol/, schemas/, ...) hold either party to them.
+ */
+export function partyOf(where: string): CheckedParty {
+  if (where.startsWith('conformance/client/') || where.startsWith('reference-client/')) return 'client'
+  if (where.startsWith('conformance/') || where.startsWith('reference-server/')) return 'device'
+  return 'both'
 }
 
 function walk(dir: string, keep: (path: string) => boolean): string[] {
@@ -49,13 +64,14 @@ function vectorCitations(root: string): Citation[] {
     for (const group of (doc.testGroups ?? []) as { requirements?: string[]; tests?: { tcId: number; requirements?: string[]; wire?: string[] }[] }[]) {
       const tcIds = (group.tests ?? []).map((t) => t.tcId)
       for (const anchor of group.requirements ?? []) {
-        out.push({ anchor, kind: 'vector', where: `${relative(root, file)} tcId ${tcIds.join(',')}` })
+        out.push({ anchor, kind: 'vector', where: `${relative(root, file)} tcId ${tcIds.join(',')}`, party: 'both' })
       }
       for (const test of group.tests ?? []) {
         for (const anchor of test.requirements ?? []) {
-          out.push({ anchor, kind: 'vector', where: `${relative(root, file)} tcId ${test.tcId}` })
+          out.push({ anchor, kind: 'vector', where: `${relative(root, file)} tcId ${test.tcId}`, party: 'both' })
           if (test.wire?.includes('device') === true) {
-            out.push({ anchor, kind: 'conformance', where: `${relative(root, file)} tcId ${test.tcId} replayed on the wire` })
+            const where = `${relative(root, file)} tcId ${test.tcId} replayed on the wire`
+            out.push({ anchor, kind: 'conformance', where, party: 'device' })
           }
         }
       }
@@ -66,20 +82,27 @@ function vectorCitations(root: string): Citation[] {
 
 function sourceCitations(root: string): Citation[] {
   const out: Citation[] = []
-  const isCase = (p: string): boolean => p.includes('/conformance/cases/') && p.endsWith('.ts')
+  const isCase = (p: string): boolean =>
+    (p.includes('/conformance/cases/') || p.includes('/conformance/client/cases/')) && p.endsWith('.ts')
   const isTest = (p: string): boolean => p.endsWith('.test.ts') || p.endsWith('_test.py')
   const files = walk(root, (p) => (isCase(p) || isTest(p)) && !p.includes('/spec/'))
   for (const file of files) {
     const kind: CheckKind = isCase(file) ? 'conformance' : 'unit-test'
+    const where = relative(root, file)
     for (const m of readFileSync(file, 'utf8').matchAll(ANCHOR_ID)) {
-      out.push({ anchor: m[0], kind, where: relative(root, file) })
+      out.push({ anchor: m[0], kind, where, party: partyOf(where) })
     }
   }
   return out
 }
 
 export interface CoverageReport {
-  requirements: (Requirement & { checks: Citation[]; where: CheckedWhere })[]
+  requirements: (Requirement & {
+    checks: Citation[]
+    where: CheckedWhere
+    /** Where it is checked for each party it binds ('both': device and client). */
+    byParty: Partial<Record<Party, CheckedWhere>>
+  })[]
   unknownCitations: Citation[]
   specProblems: string[]
 }
@@ -91,17 +114,38 @@ export function coverage(root: string = ROOT): CoverageReport {
   return {
     requirements: requirements.map((r) => {
       const checks = citations.filter((c) => c.anchor === r.id)
-      return { ...r, checks, where: checkedWhere({ checks }) }
+      const byParty: Partial<Record<Party, CheckedWhere>> = {}
+      for (const party of partiesOf(r.role)) {
+        byParty[party] = checkedWhere({ checks: checks.filter((c) => c.party === party || c.party === 'both') })
+      }
+      return { ...r, checks, where: checkedWhere({ checks }), byParty }
     }),
     unknownCitations: citations.filter((c) => !known.has(c.anchor)),
     specProblems: problems,
   }
 }
 
-function summaryLine(report: CoverageReport, level: 'MUST' | 'SHOULD'): string {
-  const all = report.requirements.filter((r) => r.level === level)
-  const checked = all.filter((r) => r.checks.length > 0)
-  return `${checked.length} of ${all.length} ${level} requirements checked`
+export type Party = 'device' | 'client'
+export const PARTIES: readonly Party[] = ['device', 'client']
+
+/** The parties a requirement binds: a 'both' requirement is counted, and checked, for each. */
+export function partiesOf(role: Role): Party[] {
+  return role === 'both' ? ['device', 'client'] : [role]
+}
+
+type Checked = CoverageReport['requirements'][number]
+
+/** The requirements that bind `party`, each with where it is checked for that party. */
+function forParty(report: CoverageReport, party: Party, level: string) {
+  return report.requirements
+    .filter((r) => r.level === level && r.byParty[party] !== undefined)
+    .map((r) => ({ r, where: r.byParty[party]! }))
+}
+
+function summaryLine(report: CoverageReport, level: 'MUST' | 'SHOULD', party: Party): string {
+  const all = forParty(report, party, level)
+  const checked = all.filter((x) => x.where !== 'unchecked')
+  return `${party}: ${checked.length} of ${all.length} ${level} requirements checked`
 }
 
 /**
@@ -118,31 +162,45 @@ export function checkedWhere(r: { checks: readonly Citation[] }): CheckedWhere {
   return kinds.has('unit-test') ? 'unit-tests-only' : 'unchecked'
 }
 
-function whereLine(report: CoverageReport, level: 'MUST' | 'SHOULD'): string {
-  const all = report.requirements.filter((r) => r.level === level)
-  const count = (w: CheckedWhere) => all.filter((r) => checkedWhere(r) === w).length
-  return `${level}: ${count('wire')} on the wire, ${count('vectors')} in vectors only, ` +
+function whereLine(report: CoverageReport, level: 'MUST' | 'SHOULD', party: Party): string {
+  const all = forParty(report, party, level)
+  const count = (w: CheckedWhere) => all.filter((x) => x.where === w).length
+  return `${party} ${level}: ${count('wire')} on the wire, ${count('vectors')} in vectors only, ` +
     `${count('unit-tests-only')} in unit tests only, ${count('unchecked')} unchecked`
 }
 
 function printReport(report: CoverageReport): void {
-  for (const r of report.requirements) {
-    const kinds = [...new Set(r.checks.map((c) => c.kind))].join(', ')
-    const where = checkedWhere(r)
-    const mark = where === 'unchecked' ? 'UNCHECKED' : where === 'unit-tests-only' ? 'UNIT-ONLY' : 'checked  '
-    console.log(`${mark} ${r.level.padEnd(6)} ${r.id}  ${where}: ${kinds}`)
+  for (const party of PARTIES) {
+    console.log(`${party} requirements:`)
+    for (const { r, where } of forParty(report, party, 'MUST').concat(forParty(report, party, 'SHOULD'), forParty(report, party, 'MAY'))) {
+      const mine = r.checks.filter((c) => c.party === party || c.party === 'both')
+      const kinds = [...new Set(mine.map((c) => c.kind))].join(', ')
+      const mark = where === 'unchecked' ? 'UNCHECKED' : where === 'unit-tests-only' ? 'UNIT-ONLY' : 'checked  '
+      console.log(`${mark} ${r.level.padEnd(6)} ${r.id}  ${where}: ${kinds}`)
+    }
   }
   for (const p of report.specProblems) console.log(`spec problem: ${p}`)
   for (const c of report.unknownCitations) console.log(`unknown anchor cited: ${c.anchor} in ${c.where}`)
-  console.log(summaryLine(report, 'MUST'))
-  console.log(summaryLine(report, 'SHOULD'))
-  console.log(whereLine(report, 'MUST'))
-  console.log(whereLine(report, 'SHOULD'))
+  for (const party of PARTIES) {
+    console.log(summaryLine(report, 'MUST', party))
+    console.log(summaryLine(report, 'SHOULD', party))
+  }
+  for (const party of PARTIES) {
+    console.log(whereLine(report, 'MUST', party))
+    console.log(whereLine(report, 'SHOULD', party))
+  }
 }
 
-/** The MUST requirements that nothing checks. */
-export function uncheckedMusts(report: CoverageReport): CoverageReport['requirements'] {
-  return report.requirements.filter((r) => r.level === 'MUST' && r.checks.length === 0)
+/**
+ * The MUST requirements that nothing checks for a party they bind: a client requirement needs a
+ * client-mode case, a client test or a vector; a 'both' requirement a check for each party.
+ */
+export function uncheckedMusts(report: CoverageReport): (Checked & { party: Party })[] {
+  return report.requirements.flatMap((r) =>
+    r.level !== 'MUST'
+      ? []
+      : partiesOf(r.role).filter((p) => r.byParty[p] === 'unchecked').map((party) => ({ ...r, party })),
+  )
 }
 
 if (fileURLToPath(import.meta.url) === resolve(process.argv[1] ?? '')) {
@@ -153,7 +211,7 @@ if (fileURLToPath(import.meta.url) === resolve(process.argv[1] ?? '')) {
   const unchecked = uncheckedMusts(report)
   if (allMust && unchecked.length > 0) {
     console.error(`--all-must: ${unchecked.length} MUST requirements have no vector, test or case:`)
-    for (const r of unchecked) console.error(`  ${r.id}  (${r.file}:${r.line})`)
+    for (const r of unchecked) console.error(`  ${r.party}: ${r.id}  (${r.file}:${r.line})`)
   }
   const failed =
     report.unknownCitations.length > 0 ||
