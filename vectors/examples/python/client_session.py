@@ -22,6 +22,9 @@ TICKETS, SESSION_PATH = "/pairwire/v1/tickets", "/pairwire/v1/ws"
 CLIENT_MAX_FRAME = 65535  # spec 7.4: the largest frame this client accepts, the Noise maximum
 TAG_BYTES = 16
 NORMAL = 1000
+# Spec 4.3 default handshake_timeout: how long this client waits for message 2. Giving up is a
+# timeout (exit 3) closed with 1000 normal; 4408 is the device's code (spec 7.9).
+HANDSHAKE_WAIT = 10
 
 
 def prologue(client_id, device_id):
@@ -75,7 +78,10 @@ class ClientSession:
         """Spec 7.4: message 1 first and alone, then message 2 verified before anything else."""
         self.ws.send_binary(self.handshake.write(json_text(
             {"v": 1, "max_frame": CLIENT_MAX_FRAME}).encode("utf-8")))
+        deadline = self.ws.deadline
+        self.ws.deadline = min(deadline, time.monotonic() + HANDSHAKE_WAIT)
         frame = self.next_frame(MIN_HANDSHAKE)
+        self.ws.deadline = deadline
         try:
             # load_json first: spec 2.4 reads an integral number such as 1.0 as an integer.
             device = load_json(self.handshake.read(frame))
