@@ -149,6 +149,9 @@ def call(device, credentials, method, params, alg, timeout):
     except websocket.ProtocolViolation as violation:
         raise Failure.verification("the WebSocket framing (%s, closed %d)" % (violation,
                                                                               violation.code))
+    except Failure:
+        ws.close(NORMAL, "normal")
+        raise
     except (socket.timeout, TimeoutError):
         ws.close(NORMAL, "normal")
         raise Failure.usage("the operation timed out")

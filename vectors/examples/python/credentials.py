@@ -71,7 +71,7 @@ def write(path, credentials):
 
 
 def read(path):
-    """Reads and checks a credentials file; any defect is a usage error (exit 3) naming no secret."""
+    """Reads and checks a credentials file; a defect is a usage error (exit 3) naming no secret."""
     try:
         with open(path, "rb") as handle:
             doc = json.loads(handle.read().decode("utf-8"))

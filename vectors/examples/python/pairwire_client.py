@@ -41,7 +41,7 @@ USAGE = "usage: pairwire_client.py pair|call|unpair --option VALUE ... (see spec
 
 
 def parse_arguments(argv):
-    """`subcommand --name value ...`; anything else is a usage error (exit 3, never argparse's 2)."""
+    """`subcommand --name value ...`; anything else is a usage error (exit 3, not argparse's 2)."""
     if not argv or argv[0] not in OPTIONS:
         raise Failure.usage(USAGE)
     required, optional = OPTIONS[argv[0]]

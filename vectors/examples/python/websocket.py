@@ -119,6 +119,8 @@ class WebSocket:
 
     def close(self, code, reason):
         """Section 7.1.2: send Close, then wait briefly for the server's Close and its TCP close."""
+        # Our own short deadline: a close after a timeout must still be sent (section 7.1.2).
+        self.deadline = time.monotonic() + CLOSE_WAIT
         try:
             if not self.close_sent:
                 self.close_sent = True
@@ -126,7 +128,6 @@ class WebSocket:
         except OSError:
             self.sock.close()
             return
-        self.deadline = min(self.deadline, time.monotonic() + CLOSE_WAIT)
         try:
             while True:
                 self.recv_message()  # data after our Close is discarded (section 5.5.1)
@@ -140,6 +141,7 @@ class WebSocket:
         raise ProtocolViolation(code, why)
 
     def abort(self, code):
+        self.deadline = time.monotonic() + CLOSE_WAIT
         try:
             if not self.close_sent:
                 self._send_frame(CLOSE, struct.pack("!H", code))
