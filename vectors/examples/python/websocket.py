@@ -67,6 +67,7 @@ class WebSocket:
         self.sock, self.buffer, self.max_message = sock, bytearray(buffered), max_message
         self.deadline = deadline
         self.close_sent = False
+        self.in_sync = True  # False once a frame was left unread: no further frame can be parsed
 
     @classmethod
     def connect(cls, url, max_message, deadline):
@@ -112,6 +113,7 @@ class WebSocket:
             opcode = frame_opcode if opcode is None else opcode
             length += size
             if length > self.max_message:
+                self.in_sync = False
                 raise TooLarge()  # decided on the header alone: nothing of it is buffered
             parts.append(self._read_exact(size))
             if fin:
@@ -129,7 +131,7 @@ class WebSocket:
             self.sock.close()
             return
         try:
-            while True:
+            while self.in_sync:
                 self.recv_message()  # data after our Close is discarded (section 5.5.1)
         except (Closed, ProtocolViolation, TooLarge, OSError):
             pass
