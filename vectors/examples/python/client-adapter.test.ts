@@ -35,7 +35,7 @@ const python = CANDIDATES.find(
 /** Runs the adapter without blocking the event loop (the device runs in this process). */
 function adapter(args: readonly string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(python!, [ADAPTER, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(python!, [ADAPTER, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1
       const parse = (text: string) => (text.trim() === '' ? null : JSON.parse(text))
       resolve({ code, stdout: parse(stdout), stderr: parse(stderr) })
@@ -108,6 +108,12 @@ t.test('pair, call with both algorithms, unpair, then a refused call', async (t)
   for (const [alg, call] of [['ed25519', ed25519], ['hmac-sha256', hmac]] as const) {
     t.equal(call.code, 0, `${alg}: ${JSON.stringify(call.stderr)}`)
     t.same(call.stdout, { jsonrpc: '2.0', id: 1, result: { alg, n: [1, 2] } })
+  }
+  for (const alg of ['ed25519', 'hmac-sha256']) {
+    const signed = await adapter(['signed-call', '--credentials', file, '--method', METHODS.echo,
+      '--params', '[true]', '--alg', alg])
+    t.equal(signed.code, 0, `signed-call ${alg}: ${JSON.stringify(signed.stderr)}`)
+    t.same(signed.stdout, { jsonrpc: '2.0', id: 1, result: [true] })
   }
   t.equal(unknown.code, 0, 'a JSON-RPC error response is a response: printed, exit 0')
   t.match(unknown.stdout, { id: 1, error: { code: -32601 } })

@@ -3,7 +3,8 @@
  * (scripted-device.ts, protocol/ only) breaks one rule per case, and the adapter must end with
  * the exit code of spec §12.3, the close code of spec §7.9 on the wire, and no credentials file.
  * A control case pairs and calls with the same device, so a failure below is the rule's, not the
- * device's. Cases run at once, each with its own device. Needs Python 3 with `cryptography`.
+ * device's. Four cases run at a time, each with its own device. Needs Python 3 with
+ * `cryptography`.
  */
 import { execFile, spawnSync } from 'node:child_process'
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
@@ -36,11 +37,22 @@ interface Outcome {
 
 function adapter(args: readonly string[]): Promise<Outcome> {
   return new Promise((resolve) => {
-    execFile(python!, [ADAPTER, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(python!, [ADAPTER, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1
       resolve({ code, stdout, error: stderr.trim() === '' ? null : JSON.parse(stderr).error })
     })
   })
+}
+
+/** At most `width` cases at once: enough to overlap their waits, few enough for 2 cores. */
+async function pooled<T, R>(items: readonly T[], width: number, run: (item: T) => Promise<R>) {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await run(items[i]!)
+  }
+  await Promise.all(Array.from({ length: width }, worker))
+  return results
 }
 
 const flip = (text: string): string => {
@@ -66,6 +78,8 @@ const PAIRING: [string, Script, RegExp][] = [
   ['discovery device_id of another key (pw-keys-3.2-verify-id)',
     { discovery: (d) => ({ ...d, device_id: otherId('device') }) }, /device_id/],
   ['discovery with an unknown member', { discovery: (d) => ({ ...d, extra: 1 }) }, /discovery/],
+  ['discovery over 65536 bytes', { discovery: (d) => JSON.stringify(d) + ' '.repeat(65536) },
+    /larger than 65536/],
   ['discovery pin_ttl (120) above its max_pin_ttl (100), a cross-limit range (§4.4)', {
     discovery: (d) => ({ ...d, limits: { ...(d.limits as Json), max_pin_ttl: 100 } }) },
   /pin_ttl/],
@@ -93,6 +107,8 @@ interface SessionCase {
   readonly script: Script
   readonly exit: number
   /** The close code the client sends on the session; undefined: not judged. */
+  readonly noTicket?: boolean
+  readonly noUpgrade?: boolean
   readonly clientClose?: number
   readonly closeCode?: number | null
   readonly params?: string
@@ -119,6 +135,12 @@ const echoAfter = (before: (peer: SessionPeer) => void) => async (peer: SessionP
 const SESSIONS: SessionCase[] = [
   { name: 'control: the scripted device echoes', script: {}, exit: 0, clientClose: 1000,
     stdout: { jsonrpc: '2.0', id: 1, result: { n: 1 } } },
+  { name: 'discovery names another device_key than the paired one (§4.4)', exit: 2, noTicket: true,
+    script: { discovery: (d) => ({ ...d, device_key: base64urlEncode(backend.randomBytes(32)),
+    }) } },
+  { name: 'a ticket that expired 10 minutes ago is not presented (§6.6)', exit: 2,
+    noUpgrade: true,
+    script: { ticket: (a) => ({ ...a, expires_at: Math.floor(Date.now() / 1000) - 600 }) } },
   { name: 'message 2 altered (pw-sess-7.4-client-verifies-message-2)', exit: 2, clientClose: 4401,
     script: { session: async (p) => {
       const m = Buffer.from(p.message2)
@@ -238,7 +260,7 @@ if (python === undefined) {
 } else {
   t.test('pairing: a device failing a client check gets exit 2, nothing stored', async (t) => {
     const control = pairingCase({})
-    const results = await Promise.all(PAIRING.map(([, script]) => pairingCase(script)))
+    const results = await pooled(PAIRING, 4, ([, script]) => pairingCase(script))
     const ok = await control
     t.equal(ok.run.code, 0, `control: ${JSON.stringify(ok.run.error)}`)
     t.same(ok.stored, ['credentials.json'])
@@ -253,12 +275,15 @@ if (python === undefined) {
   })
 
   t.test('sessions: every frame check, in the order of spec §7.5', async (t) => {
-    const results = await Promise.all(SESSIONS.map(sessionCase))
+    const results = await pooled(SESSIONS, 4, sessionCase)
     SESSIONS.forEach((c, i) => {
       const { run, clientClose } = results[i]!
       t.equal(run.code, c.exit, `${c.name}: exit ${c.exit} (${JSON.stringify(run.error)})`)
       if (c.clientClose !== undefined) t.equal(clientClose?.code, c.clientClose, `${c.name}: close`)
       if (c.closeCode !== undefined) t.equal(run.error?.close_code, c.closeCode, `${c.name}: code`)
+      const paths = results[i]!.requests.map((r) => r.path)
+      if (c.noTicket === true) t.notOk(paths.includes(PATHS.tickets), `${c.name}: no ticket asked`)
+      if (c.noUpgrade === true) t.notOk(paths.includes(PATHS.websocket), `${c.name}: no upgrade`)
       if (c.stdout !== undefined) t.same(JSON.parse(run.stdout), c.stdout, `${c.name}: stdout`)
       else t.equal(run.stdout, '', `${c.name}: nothing on stdout`)
     })

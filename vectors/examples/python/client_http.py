@@ -18,12 +18,13 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from common import b64url, hkdf_sha256, hmac_sha256, sha256
-from messages import Invalid, load_json
+from messages import Invalid, load_json, rpc_response_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 UNTYPED_PROBLEM = "about:blank"  # RFC 9457 section 4.2.1: a refusal that names no type
 MAX_ANSWER_BYTES = 1 << 20  # an answer larger than this is not a Pairwire message
 REQUEST_HMAC_KEY_INFO = b"pairwire/1 request hmac key"  # spec 8.3
+RPC = "/pairwire/v1/rpc"
 EXIT_REFUSED, EXIT_VERIFICATION, EXIT_USAGE = 1, 2, 3  # spec 12.3
 
 
@@ -72,16 +73,17 @@ class Device:
         self.authority = host if self.port == default else "%s:%d" % (host, self.port)
         self.origin = "%s://%s" % (self.scheme, self.authority)
 
-    def request(self, method, path, body=None, headers=None, timeout=30):
-        """Sends one request; (status, headers, body). Unreachable or cut off: exit 3."""
+    def request(self, method, path, body=None, headers=None, timeout=30, limit=MAX_ANSWER_BYTES):
+        """Sends one request; (status, headers, body). Unreachable or cut off: exit 3. An answer
+        body over `limit` bytes is the device failing (exit 2), read no further."""
         kind = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
         connection = kind(self.host, self.port, timeout=timeout)
         try:
             connection.request(method, path, body=body, headers=headers or {})
             answer = connection.getresponse()
-            data = answer.read(MAX_ANSWER_BYTES + 1)
-            if len(data) > MAX_ANSWER_BYTES:
-                raise Failure.verification("an answer larger than %d bytes" % MAX_ANSWER_BYTES)
+            data = answer.read(limit + 1)
+            if len(data) > limit:
+                raise Failure.verification("an answer larger than %d bytes" % limit)
             fields = {k.lower(): v for k, v in answer.getheaders()}
             return answer.status, fields, data
         except (OSError, http.client.HTTPException) as error:
@@ -133,6 +135,22 @@ def post_json(device, path, message, timeout):
 
 def json_text(value):
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def signed_rpc(device, credentials, method, params, alg, timeout):
+    """Spec 8.9: one JSON-RPC request as a signed POST /pairwire/v1/rpc; the response text."""
+    request = {"jsonrpc": "2.0", "id": 1, "method": method}
+    if params is not None:
+        request["params"] = params
+    answer = signed_request(device, credentials, "POST", RPC, json_text(request).encode("utf-8"),
+                            alg, timeout)
+
+    def check(doc):
+        if rpc_response_id(doc) != 1 or type(doc["id"]) is not int:
+            raise Invalid("the response id is not the request's")
+
+    json_answer(answer, check, "rpc answer")
+    return answer[2].decode("utf-8")
 
 
 def request_hmac_key(pairing_key):

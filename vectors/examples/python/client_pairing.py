@@ -25,11 +25,12 @@ from pairing import password_scalar
 mul = memoised_mul.__wrapped__  # no cache of secret scalars
 DISCOVERY, PAIR_START, PAIR_FINISH = "/.well-known/pairwire", "/pairwire/v1/pair/start", \
     "/pairwire/v1/pair/finish"
+MAX_DISCOVERY_BYTES = 65536  # a discovery document is a few hundred bytes (spec 4.4)
 
 
 def discover(device, timeout):
     """Spec 4: the discovery document, its version list (4.4) and its id (3.2) checked."""
-    answer = device.request("GET", DISCOVERY, timeout=timeout)
+    answer = device.request("GET", DISCOVERY, timeout=timeout, limit=MAX_DISCOVERY_BYTES)
     doc = json_answer(answer, messages.check_discovery, "discovery")
     if 1 not in doc["versions"]:
         raise Failure.verification("discovery: the device does not support version 1")
@@ -37,6 +38,15 @@ def discover(device, timeout):
     if key_id("pwd_", device_key) != doc["device_id"]:  # pw-keys-3.2-verify-id
         raise Failure.verification("discovery: device_id is not the id of device_key")
     return doc, device_key
+
+
+def check_pinned(device, credentials, timeout):
+    """Before a session or a signed request: the device must still be the one that paired, with
+    the id and key stored at pairing (spec 4.4); returns the discovery document."""
+    doc, device_key = discover(device, timeout)
+    if doc["device_id"] != credentials.device_id or device_key != credentials.device_key:
+        raise Failure.verification("discovery: the device_id or device_key is not the paired one")
+    return doc
 
 
 def confirmations(A, B, pA, pB, K, w):

@@ -33,11 +33,15 @@ def prologue(client_id, device_id):
         b"pairwire/1 session", client_id.encode("ascii"), device_id.encode("ascii")))
 
 
-def request_ticket(device, credentials, alg, deadline):
+def request_ticket(device, credentials, alg, skew, deadline):
     """Spec 6.1: a signed POST /pairwire/v1/tickets with body {"v":1}."""
     answer = signed_request(device, credentials, "POST", TICKETS, b'{"v":1}', alg,
                             timeout=remaining(deadline))
-    return json_answer(answer, messages.check_ticket_response, "ticket answer")["ticket"]
+    doc = json_answer(answer, messages.check_ticket_response, "ticket answer")
+    # Spec 6.6: a ticket that expired more than `skew` ago by this client's clock is not presented.
+    if doc["expires_at"] < int(time.time()) - skew:
+        raise Failure.verification("ticket answer: the ticket has expired")
+    return doc["ticket"]
 
 
 def remaining(deadline):
@@ -120,10 +124,10 @@ class ClientSession:
                 continue  # a notification, or anything that is not a response to us
 
 
-def call(device, credentials, method, params, alg, timeout):
+def call(device, credentials, method, params, alg, skew, timeout):
     """Spec 12.3 `call`: returns the JSON text of the response, as received."""
     deadline = time.monotonic() + timeout
-    ticket = request_ticket(device, credentials, alg, deadline)
+    ticket = request_ticket(device, credentials, alg, skew, deadline)
     try:
         ws = websocket.WebSocket.connect(session_url(device, ticket), CLIENT_MAX_FRAME, deadline)
     except websocket.Refused as refused:  # spec 7.2: the gate answers with a problem

@@ -4,15 +4,19 @@
     pairwire_client.py pair   --url URL --pin PIN --credentials FILE [--name NAME]
     pairwire_client.py call   --credentials FILE --method M --params JSON [--alg ALG]
     pairwire_client.py unpair --credentials FILE [--alg ALG]
+    pairwire_client.py signed-call --credentials FILE --method M --params JSON [--alg ALG]
 
 Every subcommand also takes --timeout SECONDS (default 30). --alg (ed25519, the default, or
 hmac-sha256) picks the algorithm of the signed requests (spec 8.3); a client may sign with either.
-On success one JSON object goes to stdout and the exit code is 0: pair {"client_id",
-"device_id"}, call the JSON-RPC response as received, unpair {"client_id"}. On failure stderr
-gets {"error": {"problem", "close_code", "message"}} and the exit code names the failure:
-1 the device refused (a problem answer or a close code), 2 the device failed this client's
-verification, 3 usage or I/O (bad arguments, unreadable credentials, device unreachable).
-Standard library and `cryptography` only; nothing printed ever holds a secret.
+signed-call is the optional subcommand of spec 12.3 (POST /pairwire/v1/rpc, spec 8.9). Before a
+session or a signed request the adapter reads discovery and stops when the device is not the one
+it paired with (spec 4.4). On success one JSON object goes to stdout and the exit code is 0:
+pair {"client_id", "device_id"}, call and signed-call the JSON-RPC response as received, unpair
+{"client_id"}. On failure stderr gets {"error": {"problem", "close_code", "message"}} and the
+exit code names the failure: 1 the device refused (a problem answer or a close code), 2 the
+device failed this client's verification, 3 usage or I/O (bad arguments, unreadable
+credentials, device unreachable). Standard library and `cryptography` only; nothing printed ever
+holds a secret.
 """
 
 import json
@@ -36,8 +40,9 @@ OPTIONS = {
     "pair": ({"url", "pin", "credentials"}, {"name"}),
     "call": ({"credentials", "method", "params"}, {"alg"}),
     "unpair": ({"credentials"}, {"alg"}),
+    "signed-call": ({"credentials", "method", "params"}, {"alg"}),  # optional (spec 12.3)
 }
-USAGE = "usage: pairwire_client.py pair|call|unpair --option VALUE ... (see spec 12.3)"
+USAGE = "usage: pairwire_client.py pair|call|unpair|signed-call --option VALUE ... (spec 12.3)"
 
 
 def parse_arguments(argv):
@@ -92,9 +97,15 @@ def run(command, values):
         return json.dumps({"client_id": paired.client_id, "device_id": paired.device_id})
     credentials = credentials_file.read(path)
     device = Device(credentials.url)
+    discovery = client_pairing.check_pinned(device, credentials, timeout)
     if command == "call":
         params = params_of(values["params"])
-        return client_session.call(device, credentials, values["method"], params, alg, timeout)
+        return client_session.call(device, credentials, values["method"], params, alg,
+                                   discovery["limits"]["skew"], timeout)
+    if command == "signed-call":
+        params = params_of(values["params"])
+        return client_http.signed_rpc(device, credentials, values["method"], params, alg,
+                                      timeout)
     answer = client_http.signed_request(device, credentials, "DELETE", CLIENTS_SELF, None, alg,
                                         timeout)
     client_http.no_content_answer(answer)  # spec 9.2: 204

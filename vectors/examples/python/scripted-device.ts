@@ -41,9 +41,11 @@ export interface SessionPeer {
 }
 
 export interface Script {
-  discovery?: (doc: Json) => Json
+  /** Rewrites the discovery document; a string is served as the raw body. */
+  discovery?: (doc: Json) => Json | string
   pairStart?: (answer: Json) => Json
   pairFinish?: (answer: Json) => Json
+  ticket?: (answer: Json) => Json
   /** Rewrites the message 2 payload (spec 7.4) before it is encrypted. */
   message2Payload?: (payload: Json) => Json
   /** Takes over after message 1; the default sends message 2 and echoes each request. */
@@ -116,8 +118,11 @@ export async function startScriptedDevice(script: Script = {}): Promise<Scripted
       const answer = { v: 1, client_id: clientId, device_id: deviceId, cB: base64urlEncode(cB) }
       return script.pairFinish?.(answer) ?? answer
     },
-    [PATHS.tickets]: () => ({ v: 1, ticket: base64urlEncode(backend.randomBytes(32)),
-      expires_at: Math.floor(Date.now() / 1000) + 30 }),
+    [PATHS.tickets]: () => {
+      const answer = { v: 1, ticket: base64urlEncode(backend.randomBytes(32)),
+        expires_at: Math.floor(Date.now() / 1000) + 30 }
+      return script.ticket?.(answer) ?? answer
+    },
   }
 
   const server: Server = createServer((request, response) => {
@@ -128,7 +133,7 @@ export async function startScriptedDevice(script: Script = {}): Promise<Scripted
         ? (script.discovery ?? ((d: Json) => d))(discoveryOf(deviceId, deviceKey))
         : answers[path]?.(body)
       response.writeHead(doc === undefined ? 404 : 200, { 'content-type': 'application/json' })
-      response.end(JSON.stringify(doc ?? {}))
+      response.end(typeof doc === 'string' ? doc : JSON.stringify(doc ?? {}))
     })
   })
 
