@@ -80,7 +80,8 @@ def read(path):
     invalid = Failure.usage("the credentials file is invalid: " + path)
     names = ("v", "url", "device_id", "device_key", "client_id", "client_seed", "pairing_key",
              "name", "paired_at")
-    if not isinstance(doc, dict) or set(doc) != set(names) or doc["v"] != 1:
+    if (not isinstance(doc, dict) or set(doc) != set(names) or doc["v"] != 1
+            or not isinstance(doc["name"], str) or type(doc["paired_at"]) is not int):
         raise invalid
     seed, pairing_key = decode_b64url(doc["client_seed"], 32), decode_b64url(doc["pairing_key"], 32)
     device_key = decode_b64url(doc["device_key"], 32)
