@@ -55,6 +55,7 @@ t.test('npm run bench -- --quick writes valid results for every scenario', async
     'pairing-rate',
     'pair-start-cpu',
     'session-memory',
+    'session-scaling',
     'conformance-run',
   ])
   const compared = results.results.filter((r) => r.id.startsWith('session-throughput'))

@@ -244,3 +244,73 @@ export async function memory(s: Settings): Promise<Figures> {
   })
   return { pairwire, baseline, wss }
 }
+
+/** The p99 echo latency must stay at or under this for a session count to pass (issue 17). */
+export const SCALING_P99_MS = 10
+/** Each session sends one echo per this period, as a device polled by an app might. */
+const SCALING_PERIOD_MS = 1000
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? Infinity : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!
+}
+
+/**
+ * p99 round-trip time of `sessions`, each sending one 256-byte echo per SCALING_PERIOD_MS, phases
+ * spread evenly by one 10 ms ticker, over `durationMs`.
+ */
+async function p99With(sessions: Session[], durationMs: number): Promise<number> {
+  const params = echoParams(256)
+  const latencies: number[] = []
+  const TICK_MS = 10
+  const perTick = sessions.length / (SCALING_PERIOD_MS / TICK_MS)
+  let next = 0
+  let owed = 0
+  const inFlight = new Set<Promise<void>>()
+  const failures: unknown[] = []
+  const ticker = setInterval(() => {
+    owed += perTick
+    for (; owed >= 1; owed--) {
+      const session = sessions[next++ % sessions.length]!
+      const start = performance.now()
+      const echo = session.request(METHODS.echo, params).then(
+        () => void latencies.push(performance.now() - start),
+        (e: unknown) => void failures.push(e),
+      )
+      inFlight.add(echo)
+      void echo.finally(() => inFlight.delete(echo))
+    }
+  }, TICK_MS)
+  await new Promise((done) => setTimeout(done, durationMs))
+  clearInterval(ticker)
+  await Promise.all(inFlight)
+  if (failures.length > 0) throw new Error(`echo failed: ${String(failures[0])}`)
+  return percentile(latencies.sort((a, b) => a - b), 0.99)
+}
+
+/**
+ * 8. Sessions one device process (one core: Node runs the session code on one thread) holds with
+ * p99 echo latency at or under SCALING_P99_MS, each session sending one echo a second: the count
+ * doubles from 250 (25 in --quick) until the p99 passes the bound; the figure is the last count
+ * that stayed under it (0 if the first did not).
+ */
+export async function scaling(s: Settings): Promise<Figures> {
+  const quick = s.sessions < 1000
+  const levels = quick ? [25, 50] : [250, 500, 1000, 2000, 4000, 8000]
+  const pairwire = await withServer('pairwire', async (server) => {
+    const credentials = await pairWith(server.url)
+    const sessions: Session[] = []
+    let passed = 0
+    try {
+      for (const level of levels) {
+        sessions.push(...(await openMany(level - sessions.length, () => connect(credentials))))
+        await p99With(sessions, s.warmupMs)
+        if ((await p99With(sessions, s.durationMs)) > SCALING_P99_MS) break
+        passed = level
+      }
+    } finally {
+      await Promise.all(sessions.map((session) => session.close()))
+    }
+    return passed
+  })
+  return { pairwire, baseline: null, wss: null }
+}
