@@ -47,6 +47,8 @@ const UNLIMITED = [
   ['--rate-client-per-minute', '100000000'],
   ['--max-inflight-bytes', '1000000000'],
   ['--max-concurrent-pairings', '1000000'],
+  // The memory and scaling scenarios hold 10,000 sessions from one loopback address.
+  ['--max-connections-per-ip', '1000000'],
 ].flat()
 
 export type ServerKind = 'pairwire' | 'ws-echo' | 'http-echo' | 'wss-echo'
