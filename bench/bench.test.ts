@@ -15,7 +15,7 @@ import t from 'tap'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SCHEMA = join(ROOT, 'schemas', 'bench-results.schema.json')
 // Three servers per scenario (plain, wss + bearer, Pairwire) on a shared 2-core machine.
-const QUICK_RUN_LIMIT_MS = 150_000
+const QUICK_RUN_LIMIT_MS = 240_000
 
 t.setTimeout(QUICK_RUN_LIMIT_MS + 10_000)
 
