@@ -14,7 +14,8 @@ import t from 'tap'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SCHEMA = join(ROOT, 'schemas', 'bench-results.schema.json')
-const QUICK_RUN_LIMIT_MS = 90_000
+// Three servers per scenario (plain, wss + bearer, Pairwire) on a shared 2-core machine.
+const QUICK_RUN_LIMIT_MS = 240_000
 
 t.setTimeout(QUICK_RUN_LIMIT_MS + 10_000)
 
@@ -29,11 +30,17 @@ t.test('npm run bench -- --quick writes valid results for every scenario', async
     timeout: QUICK_RUN_LIMIT_MS,
   })
   t.equal(run.status, 0, run.stderr)
-  t.match(run.stdout, /ratio/, 'prints the table')
+  t.match(run.stdout, /plain +wss +pairwire +wss\/plain +pw\/plain +pw\/wss/, 'prints the three-way table')
 
   const results = JSON.parse(readFileSync(out, 'utf8')) as {
     quick: boolean
-    results: { id: string; status: string; ratio: number | null }[]
+    results: {
+      id: string
+      status: string
+      ratio: number | null
+      wss: number | null
+      vs_wss: number | null
+    }[]
   }
   const validate = new Ajv2020({ strict: true }).compile(JSON.parse(readFileSync(SCHEMA, 'utf8')))
   t.ok(validate(results), JSON.stringify(validate.errors))
@@ -48,11 +55,14 @@ t.test('npm run bench -- --quick writes valid results for every scenario', async
     'pairing-rate',
     'pair-start-cpu',
     'session-memory',
+    'session-scaling',
     'conformance-run',
   ])
   const compared = results.results.filter((r) => r.id.startsWith('session-throughput'))
   for (const row of compared) {
     t.equal(row.status, 'measured', row.id)
     t.ok(row.ratio !== null && row.ratio > 0, `${row.id} has a ratio`)
+    t.ok(row.wss !== null && row.wss > 0, `${row.id} has a wss + bearer figure`)
+    t.ok(row.vs_wss !== null && row.vs_wss > 0, `${row.id} has a pairwire / wss ratio`)
   }
 })

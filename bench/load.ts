@@ -57,6 +57,28 @@ export function echoParams(bytes: number): { data: string } {
 export const wsUrl = (httpUrl: string, path = '/'): string =>
   httpUrl.replace(/^http/, 'ws') + path
 
+/** What a client of the wss + bearer baseline holds: its trust anchor and its token. */
+export interface TlsBaseline {
+  readonly ca: string
+  readonly token: string
+}
+
+/** RFC 6750 §2.1. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/**
+ * The fetch `dispatcher` that trusts the baseline's certificate, built from the Agent class of
+ * the undici bundled in Node (the one global fetch uses, whose global dispatcher exists once a
+ * fetch has run), so the HTTPS baseline and the signed Pairwire client use the same fetch.
+ */
+export async function trustingDispatcher(ca: string): Promise<object> {
+  await fetch('http://127.0.0.1:1/').catch(() => {})
+  const global = (globalThis as Record<symbol, unknown>)[Symbol.for('undici.globalDispatcher.1')]
+  const Agent = (global as { constructor?: new (o: object) => object } | undefined)?.constructor
+  if (Agent === undefined) throw new Error("cannot find the Agent of Node's fetch")
+  return new Agent({ connect: { ca } })
+}
+
 /** A JSON-RPC client over a plain WebSocket: the baseline of a Pairwire session. */
 export class PlainRpc {
   readonly #ws: WebSocket
@@ -72,8 +94,10 @@ export class PlainRpc {
     })
   }
 
-  static open(httpUrl: string): Promise<PlainRpc> {
-    const ws = new WebSocket(wsUrl(httpUrl), { perMessageDeflate: false })
+  /** `tls` (the wss baseline): the certificate to trust and the bearer token to present. */
+  static open(httpUrl: string, tls?: TlsBaseline): Promise<PlainRpc> {
+    const options = tls === undefined ? {} : { ca: tls.ca, headers: bearer(tls.token) }
+    const ws = new WebSocket(wsUrl(httpUrl), { perMessageDeflate: false, ...options })
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new PlainRpc(ws)))
       ws.once('error', reject)

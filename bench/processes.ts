@@ -6,6 +6,7 @@
  * read from /proc (Linux) or ps.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -28,6 +29,10 @@ const GC_SETTLE_MS = 300
 
 export interface Child {
   readonly url: string
+  /** The TLS baseline's certificate (PEM), the client's trust anchor; null for the others. */
+  readonly ca: string | null
+  /** The TLS baseline's bearer token; null for the others. */
+  readonly token: string | null
   readonly pid: number
   /** User + system CPU time of the process so far, in milliseconds. */
   cpuMs(): number
@@ -42,14 +47,17 @@ const UNLIMITED = [
   ['--rate-client-per-minute', '100000000'],
   ['--max-inflight-bytes', '1000000000'],
   ['--max-concurrent-pairings', '1000000'],
+  // The memory and scaling scenarios hold 10,000 sessions from one loopback address.
+  ['--max-connections-per-ip', '1000000'],
 ].flat()
 
-export type ServerKind = 'pairwire' | 'ws-echo' | 'http-echo'
+export type ServerKind = 'pairwire' | 'ws-echo' | 'http-echo' | 'wss-echo'
 
 const SCRIPTS: Record<ServerKind, string> = {
   pairwire: 'reference-server/cli',
   'ws-echo': 'bench/baselines/ws-echo',
   'http-echo': 'bench/baselines/http-echo',
+  'wss-echo': 'bench/baselines/wss-echo',
 }
 
 /** Node's arguments to run `script` (a path without extension under TREE). */
@@ -76,12 +84,16 @@ export async function startServer(
     args.push('--port', '0', '--store', store, '--state-dir', stateDir, '--test-hooks')
     args.push(...UNLIMITED, ...extra)
   }
+  const token = kind === 'wss-echo' ? randomBytes(32).toString('base64url') : null
+  const env = token === null ? process.env : { ...process.env, BENCH_BEARER_TOKEN: token }
   // The device logs every request on stderr; nobody reads it during a benchmark.
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] })
   try {
-    const url = await firstUrl(child)
+    const { url, ca } = await firstUrl(child)
     return {
       url,
+      ca,
+      token,
       pid: child.pid!,
       cpuMs: () => cpuMsOf(child.pid!),
       rssBytes: async () => {
@@ -101,16 +113,16 @@ export async function startServer(
   }
 }
 
-function firstUrl(child: ChildProcess): Promise<string> {
+function firstUrl(child: ChildProcess): Promise<{ url: string; ca: string | null }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start')), START_TIMEOUT_MS)
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))
     const lines = createInterface({ input: child.stdout! })
     lines.on('line', (line) => {
-      const event = JSON.parse(line) as { event?: string; url?: string }
+      const event = JSON.parse(line) as { event?: string; url?: string; ca?: string }
       if (event.event !== 'listening' || event.url === undefined) return
       clearTimeout(timer)
-      resolve(event.url)
+      resolve({ url: event.url, ca: event.ca ?? null })
     })
   })
 }

@@ -14,7 +14,15 @@ import {
   type Credentials,
   type Session,
 } from '../reference-client/index.ts'
-import { closedLoop, echoParams, PlainRpc, type Timing } from './load.ts'
+import {
+  bearer,
+  closedLoop,
+  echoParams,
+  PlainRpc,
+  trustingDispatcher,
+  type Timing,
+  type TlsBaseline,
+} from './load.ts'
 import { startServer, type Child, type ServerKind } from './processes.ts'
 
 export interface Settings extends Timing {
@@ -27,7 +35,10 @@ export interface Settings extends Timing {
 /** One repetition's figures; a missing baseline is null. */
 export interface Figures {
   readonly pairwire: number
+  /** The plain, unprotected baseline (ws or node:http). */
   readonly baseline: number | null
+  /** The TLS 1.3 + bearer token baseline (bench/baselines/wss-echo.ts). */
+  readonly wss: number | null
 }
 
 /** Runs `work` against a fresh server process of `kind`, stopping it afterwards. */
@@ -44,12 +55,20 @@ async function withServer<T>(
   }
 }
 
-async function postJson(url: string, body: object): Promise<unknown> {
+/** The certificate and token of a wss-echo server. */
+function tlsOf(server: Child): TlsBaseline {
+  if (server.ca === null || server.token === null) throw new Error('not a TLS baseline')
+  return { ca: server.ca, token: server.token }
+}
+
+async function postJson(url: string, body: object, extra: object = {}): Promise<unknown> {
   const init = { method: 'POST', headers: { 'content-type': 'application/json' } }
-  const response = await fetch(url, { ...init, body: JSON.stringify(body) })
+  const response = await fetch(url, { ...init, body: JSON.stringify(body), ...extra })
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`)
   return response.json()
 }
+
+const bearerJson = (token: string) => ({ 'content-type': 'application/json', ...bearer(token) })
 
 /** A PIN from the device's test interface (spec §12.1). */
 async function testPin(url: string): Promise<string> {
@@ -75,22 +94,39 @@ export function throughput(bytes: number, inFlight: number) {
       await rpc.close()
       return rate
     })
+    const wss = await withServer('wss-echo', async (server) => {
+      const rpc = await PlainRpc.open(server.url, tlsOf(server))
+      const rate = await closedLoop(() => echoOnce(rpc, params), inFlight, s)
+      await rpc.close()
+      return rate
+    })
     const pairwire = await withServer('pairwire', async ({ url }) => {
       const session = await connect(await pairWith(url))
       const rate = await closedLoop(() => echoOnce(session, params), inFlight, s)
       await session.close()
       return rate
     })
-    return { pairwire, baseline }
+    return { pairwire, baseline, wss }
   }
 }
 
-/** 3. Sequential connection set-up: (ticket +) upgrade (+ Noise handshake) + first echo. */
+/**
+ * 3. Sequential connection set-up: (ticket +) upgrade (+ Noise handshake) + first echo. The wss
+ * client makes a full TLS 1.3 handshake each time (ws keeps no session cache), as a new device
+ * connection does.
+ */
 export async function connectionSetup(s: Settings): Promise<Figures> {
   const params = echoParams(64)
   const baseline = await withServer('ws-echo', ({ url }) =>
     closedLoop(async () => {
       const rpc = await PlainRpc.open(url)
+      await echoOnce(rpc, params)
+      await rpc.close()
+    }, 1, s),
+  )
+  const wss = await withServer('wss-echo', (server) =>
+    closedLoop(async () => {
+      const rpc = await PlainRpc.open(server.url, tlsOf(server))
       await echoOnce(rpc, params)
       await rpc.close()
     }, 1, s),
@@ -103,31 +139,39 @@ export async function connectionSetup(s: Settings): Promise<Figures> {
       await session.close()
     }, 1, s)
   })
-  return { pairwire, baseline }
+  return { pairwire, baseline, wss }
 }
 
-/** 4. Signed POST /pairwire/v1/rpc echo, 32 concurrent, against the same call unsigned. */
+/**
+ * 4. Signed POST /pairwire/v1/rpc echo, 32 concurrent, against the same call unsigned over plain
+ * HTTP and over HTTPS with a bearer token (the same fetch, keep-alive connections in both).
+ */
 export function signedHttp(store: 'memory' | 'redis') {
   const params = echoParams(256)
   return async (s: Settings): Promise<Figures> => {
     const storeSpec = store === 'memory' ? 'memory' : s.redisUrl
     if (storeSpec === null) throw new Error('redis-server is not available')
-    const baseline = await withServer('http-echo', ({ url }) => {
-      const body = { jsonrpc: '2.0', id: 1, method: METHODS.echo, params }
-      return closedLoop(() => postJson(url + PATHS.rpc, body), 32, s)
+    const body = { jsonrpc: '2.0', id: 1, method: METHODS.echo, params }
+    const baseline = await withServer('http-echo', ({ url }) =>
+      closedLoop(() => postJson(url + PATHS.rpc, body), 32, s),
+    )
+    const wss = await withServer('wss-echo', async (server) => {
+      const { ca, token } = tlsOf(server)
+      const https = { dispatcher: await trustingDispatcher(ca), headers: bearerJson(token) }
+      return closedLoop(() => postJson(server.url + PATHS.rpc, body, https), 32, s)
     })
     const pairwire = await withServer('pairwire', async ({ url }) => {
       const credentials = await pairWith(url)
       return closedLoop(() => signedRequest(credentials, METHODS.echo, params), 32, s)
     }, storeSpec)
-    return { pairwire, baseline }
+    return { pairwire, baseline, wss }
   }
 }
 
 /** 5. Complete pairings per second, sequential (each needs a fresh pairing window). */
 export async function pairings(s: Settings): Promise<Figures> {
   const pairwire = await withServer('pairwire', ({ url }) => closedLoop(() => pairWith(url), 1, s))
-  return { pairwire, baseline: null }
+  return { pairwire, baseline: null, wss: null }
 }
 
 /** 5. Server CPU milliseconds per pair/start (with the test/pin call that opens its window). */
@@ -154,7 +198,7 @@ export async function pairStartCpu(s: Settings): Promise<Figures> {
     await closedLoop(start, 1, { warmupMs: 0, durationMs: s.durationMs })
     return (server.cpuMs() - cpuBefore) / count
   })
-  return { pairwire, baseline: null }
+  return { pairwire, baseline: null, wss: null }
 }
 
 /** Opens `n` connections 50 at a time; resolves with what closes them. */
@@ -190,9 +234,83 @@ export async function memory(s: Settings): Promise<Figures> {
   const baseline = await withServer('ws-echo', (server) =>
     rssPerConnection(server, s.sessions, () => PlainRpc.open(server.url), (c) => c.close()),
   )
+  const wss = await withServer('wss-echo', (server) =>
+    rssPerConnection(server, s.sessions, () => PlainRpc.open(server.url, tlsOf(server)),
+      (c) => c.close()),
+  )
   const pairwire = await withServer('pairwire', async (server) => {
     const credentials = await pairWith(server.url)
     return rssPerConnection(server, s.sessions, () => connect(credentials), (c) => c.close())
   })
-  return { pairwire, baseline }
+  return { pairwire, baseline, wss }
+}
+
+/** The p99 echo latency must stay at or under this for a session count to pass (issue 17). */
+export const SCALING_P99_MS = 10
+/** Each session sends one echo per this period, as a device polled by an app might. */
+const SCALING_PERIOD_MS = 1000
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? Infinity : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!
+}
+
+/**
+ * p99 round-trip time of `sessions`, each sending one 256-byte echo per SCALING_PERIOD_MS, phases
+ * spread evenly by one 10 ms ticker, over `durationMs`.
+ */
+async function p99With(sessions: Session[], durationMs: number): Promise<number> {
+  const params = echoParams(256)
+  const latencies: number[] = []
+  const TICK_MS = 10
+  const perTick = sessions.length / (SCALING_PERIOD_MS / TICK_MS)
+  let next = 0
+  let owed = 0
+  const inFlight = new Set<Promise<void>>()
+  const failures: unknown[] = []
+  const ticker = setInterval(() => {
+    owed += perTick
+    for (; owed >= 1; owed--) {
+      const session = sessions[next++ % sessions.length]!
+      const start = performance.now()
+      const echo = session.request(METHODS.echo, params).then(
+        () => void latencies.push(performance.now() - start),
+        (e: unknown) => void failures.push(e),
+      )
+      inFlight.add(echo)
+      void echo.finally(() => inFlight.delete(echo))
+    }
+  }, TICK_MS)
+  await new Promise((done) => setTimeout(done, durationMs))
+  clearInterval(ticker)
+  await Promise.all(inFlight)
+  if (failures.length > 0) throw new Error(`echo failed: ${String(failures[0])}`)
+  return percentile(latencies.sort((a, b) => a - b), 0.99)
+}
+
+/**
+ * 8. Sessions one device process (one core: Node runs the session code on one thread) holds with
+ * p99 echo latency at or under SCALING_P99_MS, each session sending one echo a second: the count
+ * doubles from 250 (25 in --quick) until the p99 passes the bound; the figure is the last count
+ * that stayed under it (0 if the first did not).
+ */
+export async function scaling(s: Settings): Promise<Figures> {
+  const quick = s.sessions < 1000
+  const levels = quick ? [25, 50] : [250, 500, 1000, 2000, 4000, 8000]
+  const pairwire = await withServer('pairwire', async (server) => {
+    const credentials = await pairWith(server.url)
+    const sessions: Session[] = []
+    let passed = 0
+    try {
+      for (const level of levels) {
+        sessions.push(...(await openMany(level - sessions.length, () => connect(credentials))))
+        await p99With(sessions, s.warmupMs)
+        if ((await p99With(sessions, s.durationMs)) > SCALING_P99_MS) break
+        passed = level
+      }
+    } finally {
+      await Promise.all(sessions.map((session) => session.close()))
+    }
+    return passed
+  })
+  return { pairwire, baseline: null, wss: null }
 }

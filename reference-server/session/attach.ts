@@ -26,7 +26,7 @@ function startSession(
   table: SessionTable,
 ): void {
   const { socket } = req
-  const session = new Session(ws, client, ctx, socket.remoteAddress ?? null)
+  const session = new Session(ws, client, ctx, socket.remoteAddress ?? null, socket)
   table.add(session)
   void session.ended.then(() => table.delete(session))
   // §7.5: a message over max_frame closes the session before it is buffered.

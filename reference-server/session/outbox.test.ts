@@ -50,3 +50,34 @@ t.test('a client that never reads keeps the device paused', async (t) => {
   ws.flush(1)
   t.ok(ws.paused, 'still over the limit after one frame is read')
 })
+
+/** The connection under ws: records how deeply it is corked whenever ws writes a frame. */
+class CorkCounter {
+  depth = 0
+  readonly depthAtSend: number[] = []
+  cork(): void {
+    this.depth++
+  }
+  uncork(): void {
+    this.depth--
+  }
+}
+
+t.test('the frames of one turn are written while the connection is corked, then uncorked', async (t) => {
+  const connection = new CorkCounter()
+  const ws = new SlowSocket()
+  const send = ws.send.bind(ws)
+  ws.send = (frame, options, done) => {
+    connection.depthAtSend.push(connection.depth)
+    send(frame, options, done)
+  }
+  const outbox = new Outbox(ws as unknown as WebSocket, OUTBOX_LIMIT, connection as never)
+  for (let i = 0; i < 3; i++) outbox.send(new Uint8Array(10))
+  t.same(connection.depthAtSend, [1, 1, 1], 'corked once for the whole turn')
+  await new Promise((done) => process.nextTick(done))
+  t.equal(connection.depth, 0, 'uncorked once the turn is over')
+  outbox.send(new Uint8Array(10))
+  t.equal(connection.depth, 1, 'the next turn corks again')
+  await new Promise((done) => process.nextTick(done))
+  t.equal(connection.depth, 0)
+})

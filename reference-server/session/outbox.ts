@@ -5,6 +5,7 @@
  * produces no more answers) until the backlog is written out; a client that never reads also
  * never answers the device's pings, and keepalive closes it with idle-timeout (spec §7.7).
  */
+import type { Duplex } from 'node:stream'
 import type { WebSocket } from 'ws'
 import { SIZES } from '../../protocol/registry.ts'
 
@@ -17,15 +18,35 @@ export class Outbox {
   // One callback for every frame: node:stream batches the write callbacks of consecutive writes
   // only when they are the same function.
   readonly #written = () => this.#drained()
+  readonly #socket: Duplex | undefined
+  readonly #uncork = () => {
+    this.#corked = false
+    this.#socket!.uncork()
+  }
+  #corked = false
   #paused = false
 
-  constructor(ws: WebSocket, limit = OUTBOX_LIMIT) {
+  /**
+   * `socket` is the connection under `ws`. When given, the frames sent in one turn of the event
+   * loop (the answers to every request that arrived in one TCP read) leave in one write: the
+   * socket is corked at the first and uncorked by process.nextTick, which runs once the current
+   * callback and its microtasks are done, so a lone answer is not held back. Measured with
+   * strace -c on bench/cpu.ts's 1000-in-flight echo: 2,076 writev instead of 24,676 (client and
+   * server), and about 12% less server CPU per echo.
+   */
+  constructor(ws: WebSocket, limit = OUTBOX_LIMIT, socket?: Duplex) {
     this.#ws = ws
     this.#limit = limit
+    this.#socket = socket
   }
 
   /** Sends one binary frame; pauses reading while the backlog is over the limit. */
   send(frame: Uint8Array): void {
+    if (this.#socket !== undefined && !this.#corked) {
+      this.#corked = true
+      this.#socket.cork()
+      process.nextTick(this.#uncork)
+    }
     this.#ws.send(frame, { binary: true }, this.#written)
     if (!this.#paused && this.#ws.bufferedAmount > this.#limit) {
       this.#paused = true

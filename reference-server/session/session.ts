@@ -12,6 +12,7 @@
  * reason). Once it runs nothing more is read or delivered: a frame that fails authentication ends
  * the session before anything of it, or of any frame after it, reaches the dispatcher (§7.5).
  */
+import type { Duplex } from 'node:stream'
 import { WebSocket, type RawData } from 'ws'
 import {
   base64urlDecode,
@@ -33,7 +34,7 @@ import type { RpcCaller, ServerContext } from '../context.ts'
 import { dispatchRpcText, JSONRPC_VERSION, rpcError, type RpcResponse } from '../rpc/index.ts'
 import type { ClientRecord } from '../store/store.ts'
 import { closeWithEntry } from './close-answer.ts'
-import { Outbox } from './outbox.ts'
+import { Outbox, OUTBOX_LIMIT } from './outbox.ts'
 import type { LiveSession } from './registry.ts'
 
 /** 16 random bytes identify a session in logs and in message 2 (spec §7.4). */
@@ -79,14 +80,23 @@ export class Session implements LiveSession {
   #pingTimer: NodeJS.Timeout | null = null
   #alive = true
 
-  /** `remote` is the client's address, for the audit log. */
-  constructor(ws: WebSocket, client: ClientRecord, ctx: ServerContext, remote: string | null) {
+  /**
+   * `remote` is the client's address, for the audit log; `socket` the connection under `ws`, so
+   * that the frames of one turn are written together (outbox.ts).
+   */
+  constructor(
+    ws: WebSocket,
+    client: ClientRecord,
+    ctx: ServerContext,
+    remote: string | null,
+    socket?: Duplex,
+  ) {
     this.clientId = client.client_id
     this.#remote = remote
     this.#ws = ws
     this.#ctx = ctx
     this.#pairingKey = client.pairing_key
-    this.#outbox = new Outbox(ws)
+    this.#outbox = new Outbox(ws, OUTBOX_LIMIT, socket)
     this.#caller = {
       clientId: this.clientId,
       notify: (method, params) => void this.notify(method, params),

@@ -1,7 +1,8 @@
 /**
  * bench/results.json, written by `npm run bench`: the machine, the run's settings, and one row per
- * figure with the Pairwire median, the baseline median taken in the same run, their ratio, the
- * target the ratio is held to, and every repetition's raw figures.
+ * figure with the Pairwire median, the plain baseline's and the wss + bearer baseline's medians
+ * taken in the same run, the ratios, the targets they are held to (a floor on pairwire ÷ baseline,
+ * and pairwire against wss), and every repetition's raw figures.
  */
 import Type from 'typebox'
 import { Int } from './primitives.ts'
@@ -25,11 +26,29 @@ const BenchRow = Type.Object(
     status: Type.Enum(['measured', 'not-available', 'skipped']),
     pairwire: Figure,
     baseline: Figure,
+    wss: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+      description: 'the TLS 1.3 + bearer token baseline (bench/baselines/wss-echo.ts), null if none',
+    }),
     ratio: Figure,
+    wss_ratio: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+      description: 'wss / baseline',
+    }),
+    vs_wss: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+      description: 'pairwire / wss',
+    }),
     target: Type.Union([Target, Type.Null()]),
-    met: Type.Union([Type.Boolean(), Type.Null()]),
+    target_wss: Type.Union([Target, Type.Null()], {
+      description: 'the ratio pairwire / wss must meet op value',
+    }),
+    met: Type.Union([Type.Boolean(), Type.Null()], {
+      description: 'both targets met (a null target does not count)',
+    }),
     runs: Type.Object(
-      { pairwire: Type.Array(Type.Number()), baseline: Type.Array(Type.Number()) },
+      {
+        pairwire: Type.Array(Type.Number()),
+        baseline: Type.Array(Type.Number()),
+        wss: Type.Array(Type.Number()),
+      },
       { additionalProperties: false, description: 'every repetition, in order' },
     ),
     note: Type.Optional(Type.String()),
