@@ -20,13 +20,24 @@ const STEPS: readonly SessionStep[] = [
   'notification', 'unmatched-response', 'bit-flip', 'replay', 'skip-counter', 'reorder', 'truncate', 'text', 'short', 'empty',
 ]
 
-/** Table 7-2 as a model: the first step that breaks the session decides the close. */
+/**
+ * Table 7-2 as a model: the first frame that breaks the session decides the close. A skipped
+ * counter sends nothing: it breaks the next sealed frame (a notification, a response, …), so a
+ * text, short or empty frame that comes first is what the client refuses (§7.5 checks a frame's
+ * type and length before it opens it).
+ */
 export function predictSession(steps: readonly SessionStep[]): { ok: true } | { ok: false; close: CloseEntry } {
+  let counterSkipped = false
   for (const step of steps) {
-    if (['bit-flip', 'replay', 'skip-counter', 'reorder', 'truncate'].includes(step)) return { ok: false, close: CLOSES.frameAuthFailed }
+    if (step === 'skip-counter') {
+      counterSkipped = true
+      continue
+    }
     if (['text', 'short', 'empty'].includes(step)) return { ok: false, close: CLOSES.malformedFrame }
+    if (counterSkipped || ['bit-flip', 'replay', 'reorder', 'truncate'].includes(step)) return { ok: false, close: CLOSES.frameAuthFailed }
   }
-  return { ok: true }
+  // The response is a sealed frame too.
+  return counterSkipped ? { ok: false, close: CLOSES.frameAuthFailed } : { ok: true }
 }
 
 const sessionSequences = clientCase('7.5-client-frame-sequences', 'pw-sess-7.5-auth-failure',
