@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pairingVectors } from './pairing-vectors.ts'
+import { relayVectors } from './relay-vectors.ts'
 import { sessionVectors } from './session-vectors.ts'
 import { signingVectors } from './signing-vectors.ts'
 import { renderVectorFile } from './vector-file.ts'
@@ -32,6 +33,7 @@ export function vectorFiles(): ReadonlyMap<string, CountedFile> {
     ['pairing.json', pairingVectors()],
     ['session.json', sessionVectors()],
     ['signing.json', signingVectors()],
+    ['relay.json', relayVectors()],
   ])
   return generated
 }
