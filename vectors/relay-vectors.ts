@@ -142,8 +142,8 @@ export function relayVectors(): RelayVectorFile {
     source: 'Generated from protocol/relay.ts with the @noble backend; spec §15.3, §15.4.',
     header: [
       'claim_message = "pairwire/1 relay claim" || 0x00 || u8(len(host)) || host || challenge || device_id, host lowercased.',
-      'A relay accepts a valid claim and closes the device link with 4406 claim-refused on an invalid one.',
-      'A device-link frame is type (1) || stream (u32 BE) || body; an invalid one closes the link with 4400.',
+      `A relay accepts a valid claim and closes the device link with ${CLOSES.claimRefused.code} ${CLOSES.claimRefused.name} on an invalid one.`,
+      `A device-link frame is type (1) || stream (u32 BE) || body; an invalid one closes the link with ${CLOSES.malformedFrame.code}.`,
     ],
     notes: NOTES,
     testGroups: [claimGroup(), frameGroup()] as never,
