@@ -2,6 +2,8 @@
  * The command line of `pairwire-client` (spec §12.3 "Client adapter contract"):
  *
  *   pair        --url URL --pin PIN [--name NAME] [--credentials FILE]
+ *               (or --relay URL --device ID in place of --url: through a relay, spec §15.5;
+ *               call, signed-call and unpair then take --relay URL too)
  *   call        --method M [--params JSON] [--credentials FILE] [--url URL]
  *   signed-call --method M [--params JSON] [--alg ed25519|hmac-sha256] [--credentials FILE]
  *               [--url URL]
@@ -30,6 +32,8 @@ interface Common {
   readonly timeoutMs: number
   /** Set when --profile zaparoo-v1 was given; otherwise the command speaks Pairwire 1. */
   readonly profile?: typeof ZAPAROO_PROFILE
+  /** --relay URL (and for pair --device ID): reach the device through a relay (spec §15.5). */
+  readonly relay?: { readonly url: string; readonly deviceId?: string }
 }
 
 export type Command = Common &
@@ -61,16 +65,18 @@ const OPTIONS = {
   alg: { type: 'string' },
   timeout: { type: 'string' },
   profile: { type: 'string' },
+  relay: { type: 'string' },
+  device: { type: 'string' },
 } as const
 
 type OptionName = keyof typeof OPTIONS
 
 // Which options each command accepts; --credentials and --timeout go with all of them.
 const ACCEPTS: Record<Command['name'], readonly OptionName[]> = {
-  pair: ['url', 'pin', 'name'],
-  call: ['method', 'params', 'url'],
-  'signed-call': ['method', 'params', 'alg', 'url'],
-  unpair: ['url'],
+  pair: ['url', 'pin', 'name', 'relay', 'device'],
+  call: ['method', 'params', 'url', 'relay'],
+  'signed-call': ['method', 'params', 'alg', 'url', 'relay'],
+  unpair: ['url', 'relay'],
   info: [],
 }
 
@@ -123,6 +129,19 @@ function parseOptions(args: readonly string[]): Partial<Record<OptionName, strin
   }
 }
 
+/** --relay URL, with --device ID for pair (later commands take the id from the credentials). */
+function relayOf(name: Command['name'], values: Partial<Record<OptionName, string>>) {
+  if (values.relay === undefined) {
+    if (values.device !== undefined) throw ClientError.usage('--device goes with --relay')
+    return {}
+  }
+  if (name === 'pair') {
+    if (values.url !== undefined) throw ClientError.usage('pair takes --url or --relay, not both')
+    return { relay: { url: values.relay, deviceId: required(values, 'device') } }
+  }
+  return { relay: { url: values.relay } }
+}
+
 export function parseCommand(argv: readonly string[]): Command {
   const [name, ...args] = argv
   if (!isCommandName(name)) {
@@ -145,10 +164,12 @@ export function parseCommand(argv: readonly string[]): Command {
     credentials: values.credentials ?? defaultFile,
     timeoutMs: parseTimeout(values.timeout),
     ...(zaparoo ? { profile: ZAPAROO_PROFILE as typeof ZAPAROO_PROFILE } : {}),
+    ...relayOf(name, values),
   }
   switch (name) {
     case 'pair': {
-      const pairing = { url: required(values, 'url'), pin: required(values, 'pin') }
+      const url = values.relay === undefined ? required(values, 'url') : ''
+      const pairing = { url, pin: required(values, 'pin') }
       return { name, ...common, ...pairing, clientName: values.name ?? DEFAULT_CLIENT_NAME }
     }
     case 'call': {

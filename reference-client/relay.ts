@@ -16,7 +16,8 @@ import { isWellFormedId } from '../protocol/ids.ts'
 import { relayEndpointUrl, relayedOrigin } from '../protocol/relay.ts'
 import { CLOSES, PATHS, SIZES } from '../protocol/registry.ts'
 import { ClientError, type CloseInfo } from './errors.ts'
-import { problemFromBody } from './http.ts'
+import { problemFromBody, readMessage, send } from './http.ts'
+import { endpoint } from './urls.ts'
 import type { FetchFunction, RawSocket, SocketFactory } from './platform.ts'
 
 /** Close codes the relay itself sends a client stream (spec §15.6); others are the stream's own. */
@@ -200,4 +201,16 @@ function relayedSocket(ws: WebSocket, tunnel: RelayStreamSocket): RawSocket {
       })
     },
   } as RawSocket
+}
+
+/**
+ * Spec §15.5 pw-relay-15.5-client-checks-id: before pair/start, the device the relay reached must
+ * be the one asked for. (pair() then checks device_id against device_key, §4.4.)
+ */
+export async function checkRelayedDevice(transport: RelayTransport): Promise<void> {
+  const response = await send(transport.fetch, endpoint(transport.origin, PATHS.discovery), { method: 'GET' })
+  const discovery = await readMessage(response, 'discovery', 'discovery')
+  if (discovery.device_id !== transport.deviceId) {
+    throw ClientError.verification('device-id', new Error('the relay reached another device than the one asked for'))
+  }
 }
