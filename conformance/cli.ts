@@ -30,6 +30,8 @@ import { run, usageReport, type RunOptions } from './runner.ts'
 import { selectCases, type LevelOption } from './selection.ts'
 import { deviceUrl } from './target.ts'
 import { PROFILE, runProfile } from './profiles/zaparoo-v1/run.ts'
+import { parseRelayArgs, RELAY_USAGE, RelayUsageError } from './relay/cli.ts'
+import { loadRelayCases, runRelay, selectRelayCases } from './relay/run.ts'
 
 export interface CliIo {
   readonly stdout: Writable
@@ -37,6 +39,7 @@ export interface CliIo {
 }
 
 export const USAGE = `usage: pairwire-conformance server --url URL [options]
+       pairwire-conformance relay --url ws://HOST:PORT [options]   (spec §15; relay --help)
   --url URL            the device (http or https origin, no path)
   --pin-command CMD    shell command that opens a pairing window and prints its 6-digit PIN
                        (a case that wants a TTL sets PAIRWIRE_PIN_TTL in its environment)
@@ -260,9 +263,46 @@ function runZaparoo(options: RunOptions, remote: boolean, progress: (line: strin
   return runProfile({ ...shared, remote, pins, progress })
 }
 
+/** `relay --url URL`: the relay mode (spec §15; conformance/relay/). */
+async function relay(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout.write(RELAY_USAGE)
+    return EXIT.passed
+  }
+  let parsed: ReturnType<typeof parseRelayArgs>
+  try {
+    parsed = parseRelayArgs(argv)
+    parsed.reports.forEach(reportFile)
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code)
+    if (!(error instanceof RelayUsageError) && !(error instanceof UsageError) && !code.startsWith('ERR_PARSE_ARGS')) throw error
+    io.stderr.write(`pairwire-conformance relay: ${(error as Error).message}\n${RELAY_USAGE}`)
+    return EXIT.unusable
+  }
+  const { options, reports, list, verbose } = parsed
+  if (list) {
+    const selected = selectRelayCases(loadRelayCases(), options.selection)
+    for (const c of selected) io.stdout.write(`${c.id}\t${c.level}\t${c.requirement}\t${c.title}\n`)
+    return selected.length === 0 ? EXIT.unusable : EXIT.passed
+  }
+  const progress = (line: string): void => void io.stderr.write(`${line}\n`)
+  progress(`pairwire-conformance relay: ${options.url}, seed ${options.seed}`)
+  const outcome = await runRelay({ ...options, progress })
+  if (outcome.kind === 'unusable') io.stderr.write(`pairwire-conformance: ${outcome.message}\n`)
+  else io.stdout.write(renderTerminal(outcome.report, verbose))
+  try {
+    writeReports(outcome.report, reports.map(reportFile))
+  } catch (error) {
+    io.stderr.write(`pairwire-conformance: cannot write a report: ${(error as Error).message}\n`)
+    return EXIT.unusable
+  }
+  return outcome.exitCode
+}
+
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = process): Promise<number> {
   const [command, ...rest] = argv
+  if (command === 'relay') return relay(rest, io)
   try {
     const flags = command === 'server' ? rest : [command]
     if (flags.includes('--help') || flags.includes('-h')) {

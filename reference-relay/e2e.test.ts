@@ -112,10 +112,10 @@ t.test('the client CLI pairs and calls through the relay with --relay and --devi
   const lines: string[] = []
   const output = { stdout: (line: string) => void lines.push(line), stderr: (line: string) => void lines.push(line) }
   const pairing = ['pair', '--relay', relay.url, '--device', device.deviceId, '--pin', device.pin, '--credentials', file]
-  t.equal(await main(pairing, output), EXIT.ok, lines.at(-1))
+  t.equal(await main(pairing, output), EXIT.ok, lines.at(-1) ?? "")
   t.match(JSON.parse(lines.pop()!), { device_id: device.deviceId })
   const call = ['call', '--relay', relay.url, '--credentials', file, '--method', METHODS.echo, '--params', '{"n":1}']
-  t.equal(await main(call, output), EXIT.ok, lines.at(-1))
+  t.equal(await main(call, output), EXIT.ok, lines.at(-1) ?? "")
   t.same(JSON.parse(lines.pop()!), { jsonrpc: '2.0', id: 1, result: { n: 1 } })
   // §15.5: plaintext signed RPC is refused on relayed streams.
   const signed = ['signed-call', '--relay', relay.url, '--credentials', file, '--method', METHODS.echo]

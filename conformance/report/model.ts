@@ -24,7 +24,7 @@ export interface Summary {
 
 export interface RunReport {
   readonly tool: { readonly name: string; readonly version: string }
-  readonly mode: 'server'
+  readonly mode: 'server' | 'relay'
   /** deviceId is absent when discovery failed. */
   readonly target: { readonly url: string; readonly deviceId?: string }
   readonly seed: number

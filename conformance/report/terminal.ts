@@ -78,7 +78,7 @@ export function renderTerminal(report: RunReport, verbose = false): string {
   const top = (r: CaseResult): string => r.section.split('.')[0]!
   const sections = [...new Set(report.results.map(top))].sort(compareSections)
   const lines = [
-    `${report.tool.name} ${report.tool.version}: server ${report.target.url} ` +
+    `${report.tool.name} ${report.tool.version}: ${report.mode} ${report.target.url} ` +
       `(${report.target.deviceId ?? 'no discovery'}), seed ${report.seed}, ` +
       `pins from ${report.pinSource}`,
   ]

@@ -68,7 +68,7 @@ export const ConformanceReport = Type.Object(
       { name: Type.Literal('pairwire-conformance'), version: Type.String({ minLength: 1 }) },
       { additionalProperties: false },
     ),
-    mode: Type.Literal('server'),
+    mode: Type.Union([Type.Literal('server'), Type.Literal('relay')]),
     profile: Type.Optional(Type.String({ minLength: 1, description: 'the profile judged (--profile), when not Pairwire 1' })),
     target: Type.Object(
       {
