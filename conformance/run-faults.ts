@@ -15,6 +15,7 @@ import { PACKAGE_ROOT } from './package-root.ts'
 import { listFaults, startReference } from './reference-child.ts'
 import { EXIT } from './report/model.ts'
 import { run } from './runner.ts'
+import { relayFaultsCaught } from './relay/run-faults.ts'
 
 export interface FaultRun {
   /** The fault name, or null for the correct device. */
@@ -111,7 +112,10 @@ async function main(argv: readonly string[]): Promise<number> {
   )
   process.stdout.write('\n')
   const zaparooCaught = (await runZaparooSwitches()) === 0
-  return detected === faulty.length && correctPasses && zaparooCaught ? 0 : 1
+  process.stdout.write('\n')
+  // Spec §15: the reference relay's fault switches, judged by `pairwire-conformance relay`.
+  const relayCaught = await relayFaultsCaught([], Math.min(jobs > 0 ? jobs : 1, 2))
+  return detected === faulty.length && correctPasses && zaparooCaught && relayCaught ? 0 : 1
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
