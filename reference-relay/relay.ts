@@ -521,6 +521,11 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     sendProblem(res, PROBLEMS.upgradeRequired, { headers: { upgrade: 'websocket' } })
   })
   server.on('upgrade', onUpgrade)
+  // Spec §2.9 as for devices: an unparsable or oversized request gets a problem, not a bare 400/431.
+  server.on('clientError', (_error, socket: Duplex) => {
+    if (socket.writable) rejectUpgrade(socket, PROBLEMS.malformedRequest)
+    else socket.destroy()
+  })
   const port = await listen(server, options.host, options.port)
   const bracketed = options.host.includes(':') ? `[${options.host}]` : options.host
   log.info('relay.listening', { host: options.host, port })
