@@ -46,7 +46,7 @@ export const claimChecks: RelayCase = {
   id: '15.3-claim-checks',
   level: 'MUST',
   requirement: 'pw-relay-15.3-claim-checks',
-  title: 'a claim with another key, a bad or non-canonical signature, or not a claim, is closed 4406 and holds nothing',
+  title: 'a claim with another key, a bad or non-canonical signature, or not a claim, is closed claim-refused and holds nothing',
   async run(ctx) {
     const other = freshDevice()
     const variants: Record<string, (link: DeviceLink) => string | Uint8Array> = {
@@ -65,7 +65,7 @@ export const claimChecks: RelayCase = {
     for (const [what, make] of Object.entries(variants)) {
       const { answer, closed } = await refusedClaim(ctx, make)
       ctx.record({ step: what, actual: { answer, closed } })
-      checks.push(answer === null ? null : fail(`${what}: the relay answered instead of closing`, 'close 4406', answer))
+      checks.push(answer === null ? null : fail(`${what}: the relay answered instead of closing`, 'close claim-refused', answer))
       checks.push(closedWith(what, closed, CLOSES.claimRefused))
     }
     return firstFailure(...checks)
@@ -76,7 +76,7 @@ export const hostBound: RelayCase = {
   id: '15.3-host-bound',
   level: 'MUST',
   requirement: 'pw-relay-15.3-host-bound',
-  title: 'a claim signed over another relay authority is closed 4406; over the Host sent, in other case, held',
+  title: 'a claim signed over another relay authority is closed claim-refused; over the Host sent, in other case, held',
   async run(ctx) {
     const { answer, closed } = await refusedClaim(ctx, (link) => link.claim({ host: 'relay.invalid:443' }))
     const key = freshDevice()
@@ -85,7 +85,7 @@ export const hostBound: RelayCase = {
     link.socket.send(link.claim({ host: new URL(link.socket.ws.url).host.toUpperCase() }))
     const held = await link.socket.next(ctx.timeoutMs)
     return firstFailure(
-      answer === null ? null : fail('a claim for another authority was answered', 'close 4406', answer),
+      answer === null ? null : fail('a claim for another authority was answered', 'close claim-refused', answer),
       closedWith('a claim for another authority', closed, CLOSES.claimRefused),
       held !== null && held.data.toString('utf8').includes('"held"') ? null : fail('a claim over the Host in upper case was not held (the claim message lowercases it)', 'relay-held', held?.data.toString('utf8') ?? null),
     )
@@ -96,7 +96,7 @@ export const claimTimeout: RelayCase = {
   id: '15.3-claim-timeout',
   level: 'MUST',
   requirement: 'pw-relay-15.3-claim-timeout',
-  title: 'a link that sends no claim is closed 4411 claim-timeout after claim_timeout',
+  title: 'a link that sends no claim is closed claim-timeout claim-timeout after claim_timeout',
   needs: ['claim_timeout'],
   waitSeconds: (limits) => limits.claim_timeout ?? 0,
   async run(ctx) {
@@ -153,7 +153,7 @@ export const replace: RelayCase = {
   id: '15.3-replace',
   level: 'MUST',
   requirement: 'pw-relay-15.3-replace',
-  title: 'a newer valid claim takes the slot: the older link is closed 4409 within 1 s, its streams move',
+  title: 'a newer valid claim takes the slot: the older link is closed device-replaced within 1 s, its streams move',
   async run(ctx) {
     const key = freshDevice()
     const older = await DeviceLink.hold(ctx.url, key, ctx.timeoutMs)

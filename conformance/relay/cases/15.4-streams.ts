@@ -93,7 +93,7 @@ export const linkFrames: RelayCase = {
   id: '15.4-link-frames',
   level: 'MUST',
   requirement: 'pw-relay-15.4-link-frames',
-  title: 'a short, unknown, device-sent open, unknown-stream, empty or text frame closes the link 4400',
+  title: 'a short, unknown, device-sent open, unknown-stream, empty or text frame closes the link malformed-frame',
   async run(ctx) {
     const bad: Record<string, (stream: number) => Uint8Array | string> = {
       'a text frame': () => '{"v":1}',
@@ -124,7 +124,7 @@ export const clientFrames: RelayCase = {
   id: '15.4-client-frames',
   level: 'MUST',
   requirement: 'pw-relay-15.4-client-frames',
-  title: 'a client text frame or empty frame closes the stream 4400, one over max_frame 4413, none reaching the device',
+  title: 'a client text frame or empty frame closes the stream malformed-frame, one over max_frame frame-too-large, none reaching the device',
   async run(ctx) {
     const key = freshDevice()
     const link = await DeviceLink.hold(ctx.url, key, ctx.timeoutMs)

@@ -19,10 +19,10 @@ function notBefore(what: string, closed: Closed | null, ms: number) {
 }
 
 export const waitThen4404: RelayCase = {
-  id: '15.6-wait-then-4404',
+  id: '15.6-wait-then-not-connected',
   level: 'MUST',
-  requirement: 'pw-relay-15.6-wait-then-4404',
-  title: 'a stream to an id no device holds waits grace, then closes 4404 device-not-connected',
+  requirement: 'pw-relay-15.6-wait-then-not-connected',
+  title: 'a stream to an id no device holds waits grace, then closes device-not-connected device-not-connected',
   waitSeconds: (limits) => limits.grace,
   async run(ctx) {
     const client = clientStream(ctx.url, unknownDeviceId())
@@ -37,7 +37,7 @@ export const graceExpiry: RelayCase = {
   id: '15.6-grace-expiry',
   level: 'MUST',
   requirement: 'pw-relay-15.6-grace-expiry',
-  title: 'the streams of a lost link are kept for grace, then closed 4407 device-gone',
+  title: 'the streams of a lost link are kept for grace, then closed device-gone device-gone',
   waitSeconds: (limits) => limits.grace,
   async run(ctx) {
     const key = freshDevice()
@@ -97,7 +97,7 @@ export const overflow: RelayCase = {
   id: '15.6-overflow',
   level: 'MUST',
   requirement: 'pw-relay-15.6-overflow',
-  title: 'a waiting stream that queues more than max_stream_buffer bytes is closed 4414',
+  title: 'a waiting stream that queues more than max_stream_buffer bytes is closed stream-overflow',
   needs: ['max_stream_buffer'],
   async run(ctx) {
     const limit = ctx.limits.max_stream_buffer!
@@ -116,7 +116,7 @@ export const idle: RelayCase = {
   id: '15.6-idle',
   level: 'MUST',
   requirement: 'pw-relay-15.6-idle',
-  title: 'a stream with no frame for idle_timeout closes 4410 and is ended on the link',
+  title: 'a stream with no frame for idle_timeout closes idle-timeout and is ended on the link',
   needs: ['idle_timeout'],
   waitSeconds: (limits) => limits.idle_timeout ?? 0,
   async run(ctx) {
@@ -141,7 +141,7 @@ export const linkKeepalive: RelayCase = {
   id: '15.6-link-keepalive',
   level: 'MUST',
   requirement: 'pw-relay-15.6-link-keepalive',
-  title: 'the relay pings each link and closes one that answers none with 4410',
+  title: 'the relay pings each link and closes one that answers none with idle-timeout',
   needs: ['ping_interval'],
   waitSeconds: (limits) => 2 * (limits.ping_interval ?? 0),
   async run(ctx) {
