@@ -32,6 +32,7 @@ import { deviceUrl } from './target.ts'
 import { PROFILE, runProfile } from './profiles/zaparoo-v1/run.ts'
 import { parseRelayArgs, RELAY_USAGE, RelayUsageError } from './relay/cli.ts'
 import { loadRelayCases, runRelay, selectRelayCases } from './relay/run.ts'
+import { startRelayBridge } from './relay/bridge.ts'
 
 export interface CliIo {
   readonly stdout: Writable
@@ -64,6 +65,9 @@ export const USAGE = `usage: pairwire-conformance server --url URL [options]
                        (spec/profiles/zaparoo-v1.md; PINs from --pin-command or, on
                        loopback, the device's own clients.pair.start)
   --remote             zaparoo-v1: the harness reaches the device as a remote client
+  --via-relay URL --device ID
+                       in place of --url: judge the device ID behind the relay at URL (spec §15.5);
+                       test-control is not served through a relay, so use --pin-command
   --help               this text
 exit: 0 every selected MUST case passed, 1 a MUST case failed, 2 nothing ran, target unusable
       or setup broken (PIN command, options), 3 MUST cases skipped for want of a PIN source
@@ -214,7 +218,31 @@ function listCases(options: RunOptions, io: CliIo): number {
   return selected.length === 0 ? EXIT.unusable : EXIT.passed
 }
 
+/**
+ * `--via-relay URL --device ID` (spec §15.5): judge a device behind a relay through a loopback
+ * bridge (relay/bridge.ts); the rest of the command line is server mode's, with --url the bridge.
+ */
+async function viaRelay(argv: readonly string[], io: CliIo): Promise<number> {
+  const at = argv.indexOf('--via-relay')
+  const deviceAt = argv.indexOf('--device')
+  const relayUrl = argv[at + 1]
+  const deviceId = deviceAt < 0 ? undefined : argv[deviceAt + 1]
+  if (relayUrl === undefined || deviceId === undefined) throw new UsageError('--via-relay URL needs --device ID')
+  if (argv.includes('--url')) throw new UsageError('--via-relay replaces --url')
+  const rest = argv.filter((_, i) => i !== at && i !== at + 1 && i !== deviceAt && i !== deviceAt + 1)
+  const bridge = await startRelayBridge(relayUrl, deviceId).catch((e: unknown) => {
+    throw new UsageError((e as Error).message)
+  })
+  try {
+    io.stderr.write(`pairwire-conformance: through relay ${relayUrl} to ${deviceId} (bridge ${bridge.url})\n`)
+    return await server(['--url', bridge.url, ...rest], io)
+  } finally {
+    await bridge.close()
+  }
+}
+
 async function server(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.includes('--via-relay')) return viaRelay(argv, io)
   const { options, reports, list, profile, remote } = parseServerArgs(argv)
   if (list) return listCases(options, io)
   const progress = (line: string): void => void io.stderr.write(`${line}\n`)
