@@ -30,6 +30,7 @@ import type { BenchResults } from '../schemas/src/bench.ts'
 import { machineInfo, printTable } from './measure.ts'
 import { ROOT, startRedis } from './processes.ts'
 import * as scenarios from './scenarios.ts'
+import { relayedThroughput } from './relay.ts'
 import type { Figures, Settings } from './scenarios.ts'
 
 type Results = Static<typeof BenchResults>
@@ -65,6 +66,11 @@ const SCENARIOS: Scenario[] = [
     target: null, run: scenarios.pairStartCpu },
   { id: 'session-memory', name: 'server RSS per idle session', unit: 'bytes/session',
     target: { op: '<=', value: 2 }, run: scenarios.memory },
+  // Spec §15: the relay hop; the baseline is the same device's direct session.
+  { id: 'relay-throughput-1k', name: 'session echo 1 KiB, 1000 in flight, relayed ÷ direct', unit: 'msg/s',
+    target: null, run: relayedThroughput(1024, 1000) },
+  { id: 'relay-latency', name: 'session echo 1 KiB, 1 in flight, relayed ÷ direct', unit: 'round trips/s',
+    target: null, run: relayedThroughput(1024, 1) },
 ]
 
 function median(values: number[]): number {
