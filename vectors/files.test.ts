@@ -16,6 +16,7 @@ const FILES = {
   'pairing.json': 'pairing-vectors',
   'session.json': 'session-vectors',
   'signing.json': 'signing-vectors',
+  'relay.json': 'relay-vectors',
 } as const
 
 interface AnyTest {
