@@ -48,6 +48,8 @@ t.test('npm run bench -- --quick writes valid results for every scenario', async
     'pairing-rate',
     'pair-start-cpu',
     'session-memory',
+    'relay-throughput-1k',
+    'relay-latency',
     'conformance-run',
   ])
   const compared = results.results.filter((r) => r.id.startsWith('session-throughput'))

@@ -30,7 +30,7 @@ import type { BenchResults } from '../schemas/src/bench.ts'
 import { machineInfo, printTable } from './measure.ts'
 import { ROOT, startRedis } from './processes.ts'
 import * as scenarios from './scenarios.ts'
-import { relayedThroughput } from './relay.ts'
+import { relayOneInFlight, relayPipelined } from './relay.ts'
 import type { Figures, Settings } from './scenarios.ts'
 
 type Results = Static<typeof BenchResults>
@@ -68,9 +68,9 @@ const SCENARIOS: Scenario[] = [
     target: { op: '<=', value: 2 }, run: scenarios.memory },
   // Spec §15: the relay hop; the baseline is the same device's direct session.
   { id: 'relay-throughput-1k', name: 'session echo 1 KiB, 1000 in flight, relayed ÷ direct', unit: 'msg/s',
-    target: null, run: relayedThroughput(1024, 1000) },
+    target: null, run: relayPipelined },
   { id: 'relay-latency', name: 'session echo 1 KiB, 1 in flight, relayed ÷ direct', unit: 'round trips/s',
-    target: null, run: relayedThroughput(1024, 1) },
+    target: null, run: relayOneInFlight },
 ]
 
 function median(values: number[]): number {
