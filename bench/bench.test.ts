@@ -56,6 +56,8 @@ t.test('npm run bench -- --quick writes valid results for every scenario', async
     'pair-start-cpu',
     'session-memory',
     'session-scaling',
+    'relay-throughput-1k',
+    'relay-latency',
     'conformance-run',
   ])
   const compared = results.results.filter((r) => r.id.startsWith('session-throughput'))

@@ -30,6 +30,7 @@ import type { BenchResults } from '../schemas/src/bench.ts'
 import { machineInfo, printTable } from './measure.ts'
 import { ROOT, startRedis } from './processes.ts'
 import * as scenarios from './scenarios.ts'
+import { relayOneInFlight, relayPipelined } from './relay.ts'
 import type { Figures, Settings } from './scenarios.ts'
 
 type Results = Static<typeof BenchResults>
@@ -80,6 +81,11 @@ const SCENARIOS: Scenario[] = [
     run: scenarios.memory },
   { id: 'session-scaling', name: `sessions per device process with p99 echo <= ${scenarios.SCALING_P99_MS} ms (1 echo/s each)`,
     unit: 'sessions', target: null, targetWss: null, run: scenarios.scaling },
+  // Spec §15: the relay hop; the baseline is the same device's direct session.
+  { id: 'relay-throughput-1k', name: 'session echo 1 KiB, 1000 in flight, relayed ÷ direct', unit: 'msg/s',
+    target: null, targetWss: null, run: relayPipelined },
+  { id: 'relay-latency', name: 'session echo 1 KiB, 1 in flight, relayed ÷ direct', unit: 'round trips/s',
+    target: null, targetWss: null, run: relayOneInFlight },
 ]
 
 function median(values: number[]): number {

@@ -32,6 +32,9 @@ import { deviceUrl } from './target.ts'
 import { PROFILE, runProfile } from './profiles/zaparoo-v1/run.ts'
 import { CLIENT_PROPERTY_RUNS, runClient, type ClientRunOptions } from './client/runner.ts'
 import { loadClientCases } from './client/registry.ts'
+import { parseRelayArgs, RELAY_USAGE, RelayUsageError } from './relay/cli.ts'
+import { loadRelayCases, runRelay, selectRelayCases } from './relay/run.ts'
+import { startRelayBridge } from './relay/bridge.ts'
 
 export interface CliIo {
   readonly stdout: Writable
@@ -39,6 +42,7 @@ export interface CliIo {
 }
 
 export const USAGE = `usage: pairwire-conformance server --url URL [options]
+       pairwire-conformance relay --url ws://HOST:PORT [options]   (spec §15; relay --help)
   --url URL            the device (http or https origin, no path)
   --pin-command CMD    shell command that opens a pairing window and prints its 6-digit PIN
                        (a case that wants a TTL sets PAIRWIRE_PIN_TTL in its environment)
@@ -63,6 +67,9 @@ export const USAGE = `usage: pairwire-conformance server --url URL [options]
                        (spec/profiles/zaparoo-v1.md; PINs from --pin-command or, on
                        loopback, the device's own clients.pair.start)
   --remote             zaparoo-v1: the harness reaches the device as a remote client
+  --via-relay URL --device ID
+                       in place of --url: judge the device ID behind the relay at URL (spec §15.5);
+                       test-control is not served through a relay, so use --pin-command
   --help               this text
 exit: 0 every selected MUST case passed, 1 a MUST case failed, 2 nothing ran, target unusable
       or setup broken (PIN command, options), 3 MUST cases skipped for want of a PIN source
@@ -225,7 +232,31 @@ function listCases(options: RunOptions, io: CliIo): number {
   return selected.length === 0 ? EXIT.unusable : EXIT.passed
 }
 
+/**
+ * `--via-relay URL --device ID` (spec §15.5): judge a device behind a relay through a loopback
+ * bridge (relay/bridge.ts); the rest of the command line is server mode's, with --url the bridge.
+ */
+async function viaRelay(argv: readonly string[], io: CliIo): Promise<number> {
+  const at = argv.indexOf('--via-relay')
+  const deviceAt = argv.indexOf('--device')
+  const relayUrl = argv[at + 1]
+  const deviceId = deviceAt < 0 ? undefined : argv[deviceAt + 1]
+  if (relayUrl === undefined || deviceId === undefined) throw new UsageError('--via-relay URL needs --device ID')
+  if (argv.includes('--url')) throw new UsageError('--via-relay replaces --url')
+  const rest = argv.filter((_, i) => i !== at && i !== at + 1 && i !== deviceAt && i !== deviceAt + 1)
+  const bridge = await startRelayBridge(relayUrl, deviceId).catch((e: unknown) => {
+    throw new UsageError((e as Error).message)
+  })
+  try {
+    io.stderr.write(`pairwire-conformance: through relay ${relayUrl} to ${deviceId} (bridge ${bridge.url})\n`)
+    return await server(['--url', bridge.url, ...rest], io)
+  } finally {
+    await bridge.close()
+  }
+}
+
 async function server(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.includes('--via-relay')) return viaRelay(argv, io)
   const { options, reports, list, profile, remote } = parseServerArgs(argv)
   if (list) return listCases(options, io)
   const progress = (line: string): void => void io.stderr.write(`${line}\n`)
@@ -349,9 +380,46 @@ function runZaparoo(options: RunOptions, remote: boolean, progress: (line: strin
   return runProfile({ ...shared, remote, pins, progress })
 }
 
+/** `relay --url URL`: the relay mode (spec §15; conformance/relay/). */
+async function relay(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout.write(RELAY_USAGE)
+    return EXIT.passed
+  }
+  let parsed: ReturnType<typeof parseRelayArgs>
+  try {
+    parsed = parseRelayArgs(argv)
+    parsed.reports.forEach(reportFile)
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code)
+    if (!(error instanceof RelayUsageError) && !(error instanceof UsageError) && !code.startsWith('ERR_PARSE_ARGS')) throw error
+    io.stderr.write(`pairwire-conformance relay: ${(error as Error).message}\n${RELAY_USAGE}`)
+    return EXIT.unusable
+  }
+  const { options, reports, list, verbose } = parsed
+  if (list) {
+    const selected = selectRelayCases(loadRelayCases(), options.selection)
+    for (const c of selected) io.stdout.write(`${c.id}\t${c.level}\t${c.requirement}\t${c.title}\n`)
+    return selected.length === 0 ? EXIT.unusable : EXIT.passed
+  }
+  const progress = (line: string): void => void io.stderr.write(`${line}\n`)
+  progress(`pairwire-conformance relay: ${options.url}, seed ${options.seed}`)
+  const outcome = await runRelay({ ...options, progress })
+  if (outcome.kind === 'unusable') io.stderr.write(`pairwire-conformance: ${outcome.message}\n`)
+  else io.stdout.write(renderTerminal(outcome.report, verbose))
+  try {
+    writeReports(outcome.report, reports.map(reportFile))
+  } catch (error) {
+    io.stderr.write(`pairwire-conformance: cannot write a report: ${(error as Error).message}\n`)
+    return EXIT.unusable
+  }
+  return outcome.exitCode
+}
+
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = process): Promise<number> {
   const [command, ...rest] = argv
+  if (command === 'relay') return relay(rest, io)
   try {
     const flags = command === 'server' || command === 'client' ? rest : [command]
     if (flags.includes('--help') || flags.includes('-h')) {

@@ -18,6 +18,7 @@ import { runClient } from './client/runner.ts'
 import { loadClientCases } from './client/registry.ts'
 import { EXIT } from './report/model.ts'
 import { run } from './runner.ts'
+import { relayFaultsCaught } from './relay/run-faults.ts'
 
 export interface FaultRun {
   /** The fault name, or null for the correct device. */
@@ -186,7 +187,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const clientCaught = await proveClientFaults(jobs > 0 ? jobs : 1)
   process.stdout.write('\n')
   const zaparooCaught = (await runZaparooSwitches()) === 0
-  return detected === faulty.length && correctPasses && clientCaught && zaparooCaught ? 0 : 1
+  process.stdout.write('\n')
+  // Spec §15: the reference relay's fault switches, judged by `pairwire-conformance relay`.
+  const relayCaught = await relayFaultsCaught([], Math.min(jobs > 0 ? jobs : 1, 2))
+  return detected === faulty.length && correctPasses && clientCaught && zaparooCaught && relayCaught ? 0 : 1
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

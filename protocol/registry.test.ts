@@ -59,7 +59,7 @@ t.test('no close code, problem name or label literal outside the registry', asyn
   const closeCodes = Object.values(CLOSES).filter((c) => c.code >= 4000).map((c) => c.code)
   const closeCodeRe = new RegExp(`\\b(${closeCodes.join('|')})\\b`)
   const labels = Object.values(LABELS).filter((l) => l.length >= 6)
-  const dirs = ['protocol', 'reference-server', 'reference-client', 'conformance', 'schemas', 'vectors']
+  const dirs = ['protocol', 'reference-server', 'reference-client', 'conformance', 'schemas', 'vectors', 'reference-relay']
   let scanned = 0
   for (const dir of dirs) {
     let files: string[]

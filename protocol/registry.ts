@@ -33,6 +33,8 @@ export const LABELS = {
   /** RFC 9457 problem type URI prefix (spec §11.1). */
   problemTypePrefix: 'urn:pairwire:error:',
   problemContentType: 'application/problem+json',
+  /** The first field of the relay claim message a device signs (spec §15.3). */
+  relayClaim: 'pairwire/1 relay claim',
 } as const
 
 /** HTTP paths (spec §4 - §9, §12). */
@@ -46,6 +48,9 @@ export const PATHS = {
   clientsSelf: '/pairwire/v1/clients/self',
   testPin: '/pairwire/v1/test/pin',
   testRevoke: '/pairwire/v1/test/revoke',
+  /** The relay's two WebSocket endpoints (spec §15.1). */
+  relayDevice: '/pairwire-relay/v1/device',
+  relayClient: '/pairwire-relay/v1/client',
 } as const
 
 export interface ProblemEntry {
@@ -110,6 +115,14 @@ export const PROBLEMS = {
     'The endpoint exists but not for this method.'),
   internalError: problem('internal-error', 500, 'Internal error',
     'A bug in the device. A conforming device never sends it for any input.'),
+  upgradeRequired: problem('upgrade-required', 426, 'Upgrade required',
+    'Relay: a request to a relay endpoint that is not a WebSocket upgrade (spec §15.2).'),
+  relayIpLimit: problem('relay-ip-limit', 429, 'Too many relay connections',
+    'Relay: the source address already has max_connections_per_ip open relay connections; Retry-After says when to retry.'),
+  relayStreamLimit: problem('relay-stream-limit', 503, 'Too many streams for that device_id',
+    'Relay: the device_id already has max_streams_per_device client streams, whether or not a device holds it.'),
+  relaySlotLimit: problem('relay-slot-limit', 503, 'No free slot',
+    'Relay: the relay holds max_slots slots and none of them is this device_id.'),
 } as const satisfies Record<string, ProblemEntry>
 
 export type ProblemName = keyof typeof PROBLEMS
@@ -161,6 +174,13 @@ export const CLOSES = {
   unsupportedVersion: close('unsupported-version', 4426, 'The handshake payload names an unsupported v.'),
   idleTimeout: close('idle-timeout', 4410, 'No pong or frame within the keepalive interval.'),
   internalError: close('internal-error', 4500, 'A bug in the device. Never sent by a conforming device.'),
+  claimRefused: close('claim-refused', 4406,
+    'Relay: the slot claim is malformed, its device_key is not the device_id asked for, or its signature does not verify.'),
+  deviceGone: close('device-gone', 4407,
+    'Relay: the device link carrying this stream ended and no device claimed the slot within the grace window.'),
+  claimTimeout: close('claim-timeout', 4411, 'Relay: no slot claim arrived within claim_timeout.'),
+  streamOverflow: close('stream-overflow', 4414,
+    'Relay: the bytes queued for this stream while no device link carries it exceed max_stream_buffer.'),
 } as const satisfies Record<string, CloseEntry>
 
 /** JSON-RPC 2.0 error codes (JSON-RPC 2.0 §5.1) and Pairwire's own (spec §7.6). */
@@ -199,6 +219,27 @@ export const LIMIT_DEFAULTS = {
 
 export type Limits = { -readonly [K in keyof typeof LIMIT_DEFAULTS]: number }
 
+/**
+ * Relay limit defaults (spec §15.7): configuration of a relay, told to devices in relay-held.
+ * Times in seconds, sizes in bytes.
+ */
+export const RELAY_LIMIT_DEFAULTS = {
+  grace: 30,
+  claim_timeout: 10,
+  idle_timeout: 300,
+  ping_interval: 30,
+  max_frame: 65_536,
+  max_stream_buffer: 1_048_576,
+  max_streams_per_device: 64,
+  max_slots: 10_000,
+  max_connections_per_ip: 256,
+} as const
+
+export type RelayLimits = { -readonly [K in keyof typeof RELAY_LIMIT_DEFAULTS]: number }
+
+/** Stream frame types on a relay's device link (spec §15.4). */
+export const RELAY_FRAME_TYPES = { open: 0x01, data: 0x02, end: 0x03 } as const
+
 /** Fixed sizes of the byte layouts (spec §3, §5, §6, §7). */
 export const SIZES = {
   ed25519PublicKey: 32,
@@ -216,4 +257,10 @@ export const SIZES = {
   hmacSha256Signature: 32,
   /** The most a client reads of a discovery answer (spec §4.4). */
   maxDiscoveryDocument: 65_536,
+  /** Relay (spec §15.3, §15.4). */
+  relayChallenge: 32,
+  relayFrameHeader: 5,
+  relaySourceTag: 8,
+  /** The most bytes a relayed party puts in one frame; a relay's max_frame is at least this. */
+  relayChunk: 16_384,
 } as const

@@ -3,6 +3,8 @@
  *
  *   pair        --url URL --pin PIN [--name NAME] [--credentials FILE]
  *   pair        --uri pairwire:... [--pin PIN] [--name NAME] [--credentials FILE]  (spec §5.11)
+ *               (or --relay URL --device ID in place of --url: through a relay, spec §15.5;
+ *               call, signed-call and unpair then take --relay URL too)
  *   call        --method M [--params JSON] [--credentials FILE] [--url URL]
  *   signed-call --method M [--params JSON] [--alg ed25519|hmac-sha256] [--credentials FILE]
  *               [--url URL]
@@ -32,6 +34,8 @@ interface Common {
   readonly timeoutMs: number
   /** Set when --profile zaparoo-v1 was given; otherwise the command speaks Pairwire 1. */
   readonly profile?: typeof ZAPAROO_PROFILE
+  /** --relay URL (and for pair --device ID): reach the device through a relay (spec §15.5). */
+  readonly relay?: { readonly url: string; readonly deviceId?: string }
 }
 
 export type Command = Common &
@@ -66,16 +70,18 @@ const OPTIONS = {
   timeout: { type: 'string' },
   profile: { type: 'string' },
   uri: { type: 'string' },
+  relay: { type: 'string' },
+  device: { type: 'string' },
 } as const
 
 type OptionName = keyof typeof OPTIONS
 
 // Which options each command accepts; --credentials and --timeout go with all of them.
 const ACCEPTS: Record<Command['name'], readonly OptionName[]> = {
-  pair: ['url', 'pin', 'name', 'uri'],
-  call: ['method', 'params', 'url'],
-  'signed-call': ['method', 'params', 'alg', 'url'],
-  unpair: ['url'],
+  pair: ['url', 'pin', 'name', 'uri', 'relay', 'device'],
+  call: ['method', 'params', 'url', 'relay'],
+  'signed-call': ['method', 'params', 'alg', 'url', 'relay'],
+  unpair: ['url', 'relay'],
   info: [],
 }
 
@@ -143,6 +149,19 @@ function uriPairing(values: Partial<Record<OptionName, string>>) {
   return { url: uri.url, pin, deviceId: uri.deviceId }
 }
 
+/** --relay URL, with --device ID for pair (later commands take the id from the credentials). */
+function relayOf(name: Command['name'], values: Partial<Record<OptionName, string>>) {
+  if (values.relay === undefined) {
+    if (values.device !== undefined) throw ClientError.usage('--device goes with --relay')
+    return {}
+  }
+  if (name === 'pair') {
+    if (values.url !== undefined) throw ClientError.usage('pair takes --url or --relay, not both')
+    return { relay: { url: values.relay, deviceId: required(values, 'device') } }
+  }
+  return { relay: { url: values.relay } }
+}
+
 export function parseCommand(argv: readonly string[]): Command {
   const [name, ...args] = argv
   if (!isCommandName(name)) {
@@ -165,13 +184,14 @@ export function parseCommand(argv: readonly string[]): Command {
     credentials: values.credentials ?? defaultFile,
     timeoutMs: parseTimeout(values.timeout),
     ...(zaparoo ? { profile: ZAPAROO_PROFILE as typeof ZAPAROO_PROFILE } : {}),
+    ...relayOf(name, values),
   }
   switch (name) {
     case 'pair': {
       const pairing =
         values.uri !== undefined
           ? uriPairing(values)
-          : { url: required(values, 'url'), pin: required(values, 'pin') }
+          : { url: values.relay === undefined ? required(values, 'url') : '', pin: required(values, 'pin') }
       return { name, ...common, ...pairing, clientName: values.name ?? DEFAULT_CLIENT_NAME }
     }
     case 'call': {

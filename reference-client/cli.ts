@@ -28,6 +28,7 @@ import {
 } from './credentials-file.ts'
 import { ClientError } from './errors.ts'
 import { pair } from './pair.ts'
+import { checkRelayedDevice, relayTransport } from './relay.ts'
 import { signedRequest, unpair } from './signed.ts'
 import { callZaparoo, pairZaparoo, readZaparooCredentials } from './zaparoo.ts'
 import { CLIENT_FAULTS, clientFault } from './faults.ts'
@@ -59,8 +60,52 @@ async function runZaparoo(command: Command): Promise<object> {
   return (await callZaparoo(credentials, command.method, command.params)) as object
 }
 
+/** pair, call, signed-call and unpair through a relay (spec §15.5, reference-client/relay.ts). */
+async function runRelayed(command: Command, relay: NonNullable<Command['relay']>): Promise<object> {
+  if (command.name === 'pair') {
+    await checkWritableLocation(command.credentials)
+    const transport = relayTransport(relay.url, relay.deviceId ?? '')
+    try {
+      await checkRelayedDevice(transport)
+      const options = { url: transport.origin, pin: command.pin, name: command.clientName, fetch: transport.fetch }
+      const credentials = await pair(options)
+      await writeCredentialsFile(command.credentials, credentials)
+      return { client_id: credentials.client_id, device_id: credentials.device_id }
+    } finally {
+      await transport.close()
+    }
+  }
+  const stored = await readCredentialsFile(command.credentials)
+  const transport = relayTransport(relay.url, stored.device_id)
+  // The relayed origin of this relay (spec §15.5), whatever the credentials were paired through.
+  const credentials = { ...stored, url: transport.origin }
+  const io = { fetch: transport.fetch, socketFactory: transport.socketFactory }
+  try {
+    switch (command.name) {
+      case 'call': {
+        const session = await connect(credentials, io)
+        try {
+          return await session.request(command.method, command.params)
+        } finally {
+          await within(session.close(), CLOSE_WAIT_MS).catch(() => {})
+        }
+      }
+      case 'signed-call':
+        return await signedRequest(credentials, command.method, command.params, { alg: command.alg, fetch: transport.fetch })
+      case 'unpair':
+        await unpair(credentials, { fetch: transport.fetch })
+        return { client_id: credentials.client_id }
+      case 'info':
+        return publicCredentials(stored)
+    }
+  } finally {
+    await transport.close()
+  }
+}
+
 async function run(command: Command): Promise<object> {
   if (command.profile !== undefined) return runZaparoo(command)
+  if (command.relay !== undefined) return runRelayed(command, command.relay)
   if (command.name === 'pair') {
     await checkWritableLocation(command.credentials)
     const pinned = command.deviceId === undefined ? {} : { deviceId: command.deviceId }

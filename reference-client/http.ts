@@ -53,6 +53,8 @@ export async function send(
   try {
     return await fetchFn(url, { ...init, redirect: 'error' })
   } catch (cause) {
+    // A transport that knows why (a relay's close code, spec §15.6) reports that instead.
+    if (cause instanceof ClientError) throw cause
     throw ClientError.transport('the device could not be reached', cause)
   }
 }

@@ -46,6 +46,7 @@ const limitFlag = (name: string): string => name.replaceAll('_', '-')
 const USAGE = `usage:
   pairwire-server [--host 127.0.0.1] [--port 8080] [--store memory|file:PATH|redis://HOST:PORT]
                   [--state-dir DIR] [--name NAME] [--pair] [--test-hooks] [--fault NAME]...
+                  [--relay ws://RELAY:PORT]
                   [--${Object.keys(LIMIT_DEFAULTS).map(limitFlag).join(' N] [--')} N]
   pairwire-server --list-faults
   pairwire-server pair [--ttl S] [--state-dir DIR]
@@ -63,6 +64,7 @@ const OPTIONS = {
   'state-dir': { type: 'string', default: DEFAULT_STATE_DIR },
   name: { type: 'string' },
   pair: { type: 'boolean', default: false },
+  relay: { type: 'string' },
   'test-hooks': { type: 'boolean', default: false },
   fault: { type: 'string', multiple: true, default: [] },
   'list-faults': { type: 'boolean', default: false },
@@ -166,13 +168,20 @@ async function serve(values: Values, io: CliIo): Promise<number> {
       testHooks: values['test-hooks'],
       faults,
       ...(values['browser-page'] ? { browserPageDir: defaultBrowserPageDir() } : {}),
+      ...(values.relay === undefined ? {} : { relay: values.relay }),
     }).catch((e: unknown) => {
       if (e instanceof BrowserPageError) throw new UsageError(e.message)
       throw e instanceof RangeError || e instanceof StoreSpecError ? new UsageError(e.message) : e
     })
     const admin = await serveAdminSocket(stateDir, adminHandlers(device))
     if (admin === undefined) device.ctx.log.warn('admin.socket-in-use', { state_dir: stateDir })
-    line(io, { event: 'listening', url: device.url, device_id: device.deviceId })
+    if (device.relayHeld !== undefined) {
+      // Spec §15.3: ready once the relay holds the slot; a refused claim is fatal.
+      await device.relayHeld
+      line(io, { event: 'listening', url: device.url, device_id: device.deviceId, relay: values.relay })
+    } else {
+      line(io, { event: 'listening', url: device.url, device_id: device.deviceId })
+    }
     if (values.pair) {
       const { pin, expiresAt } = await device.openPairingWindow()
       const uri = pairingUri(device.url, device.deviceId, pin)

@@ -25,6 +25,7 @@ import { createAuditLog, createLogger } from './logs.ts'
 import { defaultRpcMethods } from './rpc/index.ts'
 import { attachSessions, createSessionRegistry } from './session/index.ts'
 import { openStore } from './store/index.ts'
+import { holdRelaySlot, type RelaySlot } from './relay/slot.ts'
 
 export const DEFAULT_STATE_DIR = '.pairwire'
 export const DEFAULT_NAME = 'Pairwire reference device'
@@ -53,10 +54,14 @@ export interface DeviceOptions {
   clock?: () => number
   /** Serve the browser page built into this directory (http/browser-page.ts); off by default. */
   browserPageDir?: string
+  /** A relay URL (spec §15): hold this device's slot there and serve its client streams. */
+  relay?: string
 }
 
 export interface Device {
   readonly url: string
+  /** Set with options.relay: settles when the relay first holds the slot (spec §15.3). */
+  readonly relayHeld?: Promise<void>
   readonly deviceId: string
   readonly ctx: ServerContext
   /** Opens (or replaces) the pairing window; ttl defaults to limits.pin_ttl. */
@@ -209,9 +214,17 @@ export async function createDevice(options: DeviceOptions): Promise<Device> {
     throw e
   })
   ctx.log.info('device.listening', { host: options.host, port, device_id: ctx.identity.deviceId })
+  const relay: RelaySlot | undefined = options.relay === undefined ? undefined : holdRelaySlot(server, {
+    relayUrl: options.relay,
+    seed: ctx.identity.seed,
+    deviceId: ctx.identity.deviceId,
+    log: ctx.log,
+    backend: ctx.backend,
+  })
   let closing: Promise<void> | undefined
   return {
     url: urlOf(options.host, port),
+    ...(relay === undefined ? {} : { relayHeld: relay.held }),
     deviceId: ctx.identity.deviceId,
     ctx,
     async openPairingWindow(ttl = ctx.limits.pin_ttl) {
@@ -220,7 +233,11 @@ export async function createDevice(options: DeviceOptions): Promise<Device> {
       return { pin, expiresAt }
     },
     revokeClient: (clientId) => revokeClient(ctx, clientId, 'operator'),
-    close: () => (closing ??= shutdown(server, ctx, releaseAll)),
+    // Sessions close with going-away through the relay first; then the link goes (spec §15.6).
+    close: () => (closing ??= shutdown(server, ctx, async () => {
+      await relay?.close()
+      await releaseAll()
+    })),
   }
 }
 

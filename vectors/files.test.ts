@@ -17,6 +17,7 @@ const FILES = {
   'session.json': 'session-vectors',
   'signing.json': 'signing-vectors',
   'pairing-uri.json': 'pairing-uri-vectors',
+  'relay.json': 'relay-vectors',
 } as const
 
 interface AnyTest {

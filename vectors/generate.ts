@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pairingUriVectors } from './pairing-uri-vectors.ts'
 import { pairingVectors } from './pairing-vectors.ts'
+import { relayVectors } from './relay-vectors.ts'
 import { sessionVectors } from './session-vectors.ts'
 import { signingVectors } from './signing-vectors.ts'
 import { renderVectorFile } from './vector-file.ts'
@@ -34,6 +35,7 @@ export function vectorFiles(): ReadonlyMap<string, CountedFile> {
     ['session.json', sessionVectors()],
     ['signing.json', signingVectors()],
     ['pairing-uri.json', pairingUriVectors()],
+    ['relay.json', relayVectors()],
   ])
   return generated
 }

@@ -24,8 +24,11 @@ export interface Summary {
 
 export interface RunReport {
   readonly tool: { readonly name: string; readonly version: string }
-  /** 'client': the harness played the device and `target.url` is the adapter command. */
-  readonly mode: 'server' | 'client'
+  /**
+   * 'client': the harness played the device and `target.url` is the adapter command; 'relay':
+   * the harness played devices and clients against the relay at `target.url`.
+   */
+  readonly mode: 'server' | 'client' | 'relay'
   /** deviceId is absent when discovery failed. */
   readonly target: { readonly url: string; readonly deviceId?: string }
   readonly seed: number

@@ -81,7 +81,7 @@ export function renderTerminal(report: RunReport, verbose = false): string {
     report.mode === 'client'
       ? `${report.tool.name} ${report.tool.version}: client --adapter ${report.target.url}, ` +
         `seed ${report.seed}, the harness plays the device`
-      : `${report.tool.name} ${report.tool.version}: server ${report.target.url} ` +
+      : `${report.tool.name} ${report.tool.version}: ${report.mode} ${report.target.url} ` +
         `(${report.target.deviceId ?? 'no discovery'}), seed ${report.seed}, ` +
         `pins from ${report.pinSource}`,
   ]

@@ -7,6 +7,7 @@
 import { newTicket } from '../../protocol/tickets.ts'
 import { PROBLEMS, PROTOCOL_VERSION, RPC_ERRORS } from '../../protocol/registry.ts'
 import { dispatchRpcText, rpcError } from '../rpc/index.ts'
+import { isRelayedAddress } from '../relay/slot.ts'
 import { recordSecret } from '../secret-sweep.ts'
 import type { ClientRecord } from '../store/store.ts'
 import { readBody, requireJsonMediaType } from './body.ts'
@@ -62,6 +63,8 @@ export function tickets(deps: HttpDeps): Handler {
 export function rpc(deps: HttpDeps): Handler {
   const { ctx } = deps
   return async (ex) => {
+    // Spec §15.5: through a relay, plaintext RPC would be read by the relay; sessions only.
+    if (isRelayedAddress(ex.remote)) throw new HttpProblem(PROBLEMS.notFound)
     const { client, body } = await signedRequest(deps, ex)
     const caller = { clientId: client.client_id }
     const response = await dispatchRpcText(body, caller, ctx.rpcMethods, ctx.log)

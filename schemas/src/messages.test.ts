@@ -24,7 +24,7 @@ function without(value: object, key: string): object {
 }
 
 t.test('every message has a sample, and every sample is accepted', async (t) => {
-  t.equal(names.length, 16)
+  t.equal(names.length, 19)
   t.same(Object.keys(SAMPLES).sort(), [...names].sort())
   for (const name of names) {
     const result = validateMessage(name, SAMPLES[name].valid)
@@ -46,7 +46,7 @@ t.test('every required member is required', async (t) => {
       checked++
     }
   }
-  t.equal(checked, 48, 'jsonrpc-response is a union: message-rules.test.ts checks it')
+  t.equal(checked, 60, 'jsonrpc-response is a union: message-rules.test.ts checks it')
 })
 
 t.test('v: another integer is unsupported-version, anything else is malformed', async (t) => {
@@ -66,7 +66,7 @@ t.test('v: another integer is unsupported-version, anything else is malformed', 
     const missing = validateMessage(name, without(valid, 'v'))
     t.equal(missing.ok ? 'ok' : missing.reason, 'malformed', `${name} without v`)
   }
-  t.equal(versioned, 12, 'every message but problem and the three JSON-RPC objects has v')
+  t.equal(versioned, 15, 'every message but problem and the three JSON-RPC objects has v')
 })
 
 /** The ways a canonical n-byte base64url value goes wrong on the wire. */
@@ -97,7 +97,7 @@ t.test('binary members reject wrong length, padding, other alphabet, unused bits
       }
     }
   }
-  t.equal(checked, 11 * 7)
+  t.equal(checked, 14 * 7)
 })
 
 t.test('non-objects are rejected', async (t) => {

@@ -95,6 +95,34 @@ export const TestRevokeRequest = message(
   'POST /pairwire/v1/test/revoke request body (spec §12.4)',
 )
 
+/** Relay control messages on a device link before `held` (spec §15.3). */
+export const RelayChallenge = message(
+  {
+    type: Type.Literal('challenge'),
+    challenge: Base64url(SIZES.relayChallenge, 'relay challenge: 32 random bytes'),
+  },
+  'relay -> device, first text frame of a device link (spec §15.3)',
+)
+
+export const RelayClaim = message(
+  {
+    type: Type.Literal('claim'),
+    device_key: Ed25519PublicKey,
+    signature: Base64url(SIZES.ed25519Signature, 'Ed25519 signature of the claim message'),
+  },
+  'device -> relay, the slot claim (spec §15.3)',
+)
+
+export const RelayHeld = message(
+  {
+    type: Type.Literal('held'),
+    grace: Int(1, 3600),
+    max_frame: Int(SIZES.relayChunk, 16_777_216),
+    max_streams_per_device: Int(1, 1_000_000),
+  },
+  'relay -> device, the slot is held (spec §15.3)',
+)
+
 export const MESSAGE_SCHEMAS = {
   discovery: Discovery,
   'pair-start-request': PairStartRequest,
@@ -112,6 +140,9 @@ export const MESSAGE_SCHEMAS = {
   'test-pin-request': TestPinRequest,
   'test-pin-response': TestPinResponse,
   'test-revoke-request': TestRevokeRequest,
+  'relay-challenge': RelayChallenge,
+  'relay-claim': RelayClaim,
+  'relay-held': RelayHeld,
 } as const satisfies Record<string, TSchema>
 
 export type MessageName = keyof typeof MESSAGE_SCHEMAS

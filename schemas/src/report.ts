@@ -68,8 +68,10 @@ export const ConformanceReport = Type.Object(
       { name: Type.Literal('pairwire-conformance'), version: Type.String({ minLength: 1 }) },
       { additionalProperties: false },
     ),
-    mode: Type.Enum(['server', 'client'], {
-      description: 'client: the harness played the device and target.url is the adapter command',
+    mode: Type.Enum(['server', 'client', 'relay'], {
+      description:
+        'client: the harness played the device and target.url is the adapter command; ' +
+        'relay: the harness played devices and clients against the relay at target.url',
     }),
     profile: Type.Optional(Type.String({ minLength: 1, description: 'the profile judged (--profile), when not Pairwire 1' })),
     target: Type.Object(

@@ -6,7 +6,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { base64urlEncode } from '../../protocol/encoding.ts'
 import { clientIdOf, deviceIdOf } from '../../protocol/ids.ts'
-import { LIMIT_DEFAULTS, PROBLEMS, SIZES, problemType } from '../../protocol/registry.ts'
+import { LIMIT_DEFAULTS, PROBLEMS, RELAY_LIMIT_DEFAULTS, SIZES, problemType } from '../../protocol/registry.ts'
 import { P } from '../../protocol/spake2/constants.ts'
 import type { Message, MessageName } from './messages.ts'
 
@@ -104,6 +104,24 @@ export const SAMPLES: { readonly [N in MessageName]: Sample<N> } = {
   'test-revoke-request': { valid: { v: 1, client_id: 'pwc_JPbtasv-EAnAMNfKVnwzyg' }, binary: {} },
   'test-pin-response': {
     valid: { v: 1, pin: '480916', expires_at: NOW + LIMIT_DEFAULTS.pin_ttl },
+    binary: {},
+  },
+  'relay-challenge': {
+    valid: { v: 1, type: 'challenge', challenge: b64(SIZES.relayChallenge, 9) },
+    binary: { challenge: SIZES.relayChallenge },
+  },
+  'relay-claim': {
+    valid: { v: 1, type: 'claim', device_key: deviceKeyB64, signature: b64(SIZES.ed25519Signature, 10) },
+    binary: { device_key: SIZES.ed25519PublicKey, signature: SIZES.ed25519Signature },
+  },
+  'relay-held': {
+    valid: {
+      v: 1,
+      type: 'held',
+      grace: RELAY_LIMIT_DEFAULTS.grace,
+      max_frame: RELAY_LIMIT_DEFAULTS.max_frame,
+      max_streams_per_device: RELAY_LIMIT_DEFAULTS.max_streams_per_device,
+    },
     binary: {},
   },
 }

@@ -32,7 +32,7 @@ const PROLOGUE = 94
 const HASH = 32
 
 const FLAG = Type.String({ pattern: '^[A-Z][A-Za-z0-9]*$' })
-const AREAS = 'conv|keys|disc|pair|ticket|sess|sig|reg|limit|test|sec'
+const AREAS = 'conv|keys|disc|pair|ticket|sess|sig|reg|limit|test|sec|relay'
 const ANCHOR = Type.String({
   pattern: `^pw-(?:${AREAS})-[0-9]+(?:\\.[0-9]+)*-[a-z0-9]+(?:-[a-z0-9]+)*$`,
 })
@@ -380,15 +380,58 @@ const PairingUriGroup = group(
 )
 
 export const PairingUriVectors = vectorFile('pairing-uri-vectors', PAIRING_URI_ALGORITHM, PairingUriGroup)
+// ---- relay.json (spec §15) ----
+
+export const RELAY_ALGORITHM = 'Pairwire relay claim (Ed25519, RFC 8032) and stream frames'
+
+const claimFields = {
+  host: Type.String({ minLength: 1 }),
+  challenge: Hex(SIZES.relayChallenge),
+  device_id: Type.String(),
+  device_key: Hex(SIZES.ed25519PublicKey),
+  signature: Hex(SIZES.ed25519Signature),
+}
+
+/** A claim the relay checks (spec §15.3 step 3); invalid ones are closed with claim-refused. */
+const RelayClaimGroup = group(
+  'RelayClaimTest',
+  {
+    label: Type.Literal(LABELS.relayClaim),
+    device_seed: Hex(SIZES.ed25519PublicKey),
+  },
+  Type.Union([
+    test('valid', { ...claimFields, claim_message: Hex() }),
+    test('invalid', { ...claimFields, close_code: Type.Literal(CLOSES.claimRefused.code) }),
+  ]),
+)
+
+/** A device-link frame (spec §15.4): its bytes and what they decode to, or null (4400). */
+const RelayFrameGroup = group(
+  'RelayFrameTest',
+  {},
+  Type.Union([
+    test('valid', {
+      frame: Hex(),
+      type: Type.Union([Type.Literal('open'), Type.Literal('data'), Type.Literal('end')]),
+      stream: Type.Integer({ minimum: 1, maximum: 0xffff_ffff }),
+      body: Hex(),
+    }),
+    test('invalid', { frame: Hex(), close_code: Type.Literal(CLOSES.malformedFrame.code) }),
+  ]),
+)
+
+export const RelayVectors = vectorFile('relay-vectors', RELAY_ALGORITHM, Type.Union([RelayClaimGroup, RelayFrameGroup]))
 
 export type PairingVectorFile = Static<typeof PairingVectors>
 export type SessionVectorFile = Static<typeof SessionVectors>
 export type SigningVectorFile = Static<typeof SigningVectors>
 export type PairingUriVectorFile = Static<typeof PairingUriVectors>
+export type RelayVectorFile = Static<typeof RelayVectors>
 
 export const VECTOR_SCHEMAS = {
   'pairing-vectors': PairingVectors,
   'session-vectors': SessionVectors,
   'signing-vectors': SigningVectors,
   'pairing-uri-vectors': PairingUriVectors,
+  'relay-vectors': RelayVectors,
 } as const satisfies Record<string, TSchema>

@@ -24,7 +24,7 @@ export interface Requirement {
 }
 
 /** The syntax of an anchor id wherever it is cited (spec, tests, vectors, conformance cases). */
-export const ANCHOR_ID = /pw-(?:conv|keys|disc|pair|ticket|sess|sig|reg|limit|test|sec)-\d+(?:\.\d+)*-[a-z0-9]+(?:-[a-z0-9]+)*/g
+export const ANCHOR_ID = /pw-(?:conv|keys|disc|pair|ticket|sess|sig|reg|limit|test|sec|relay)-\d+(?:\.\d+)*-[a-z0-9]+(?:-[a-z0-9]+)*/g
 const ANCHOR_IN_SPEC = /\{#(pw-[a-z0-9.-]+)\}/g
 
 export function levelOf(text: string): Level | null {

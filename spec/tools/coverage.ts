@@ -83,7 +83,10 @@ function vectorCitations(root: string): Citation[] {
 function sourceCitations(root: string): Citation[] {
   const out: Citation[] = []
   const isCase = (p: string): boolean =>
-    (p.includes('/conformance/cases/') || p.includes('/conformance/client/cases/')) && p.endsWith('.ts')
+    (p.includes('/conformance/cases/') ||
+      p.includes('/conformance/client/cases/') ||
+      p.includes('/conformance/relay/cases/')) &&
+    p.endsWith('.ts')
   const isTest = (p: string): boolean => p.endsWith('.test.ts') || p.endsWith('_test.py')
   const files = walk(root, (p) => (isCase(p) || isTest(p)) && !p.includes('/spec/'))
   for (const file of files) {

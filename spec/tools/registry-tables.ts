@@ -11,6 +11,7 @@ import {
   CLOSES,
   LIMIT_DEFAULTS,
   PROBLEMS,
+  RELAY_LIMIT_DEFAULTS,
   RPC_ERRORS,
   problemType,
 } from '../../protocol/registry.ts'
@@ -38,6 +39,9 @@ export function registryTables(): string {
   lines.push('', '### 11.4 Limit defaults', '')
   lines.push(row(['limit', 'default']), row(['---', '---']))
   for (const [name, value] of Object.entries(LIMIT_DEFAULTS)) lines.push(row([`\`${name}\``, value]))
+  lines.push('', '### 11.5 Relay limit defaults (§15.7)', '')
+  lines.push(row(['limit', 'default']), row(['---', '---']))
+  for (const [name, value] of Object.entries(RELAY_LIMIT_DEFAULTS)) lines.push(row([`\`${name}\``, value]))
   return lines.join('\n')
 }
 
