@@ -100,6 +100,9 @@ void pair({ url: 'http://127.0.0.1:1', name: 'x' })
 export const kind: ClientError['kind'] = 'wrong'
 `
 
+// tsc, npm pack five times, npm ci and the runs exceed the 300 s of .taprc on a loaded machine.
+t.setTimeout(480_000)
+
 t.test('every package packs, installs offline and runs as documented', async (t) => {
   const packs = packAll()
   t.comment('\n' + sizeTable(packs))

@@ -5,6 +5,9 @@ import t from 'tap'
 import { freePort } from '../bench/processes.ts'
 import { Clone, README_BLOCKS } from './readme-blocks.ts'
 
+// a build and the whole harness exceed the 300 s of .taprc on a loaded machine.
+t.setTimeout(480_000)
+
 t.test('the quick start of README.md, typed into a fresh clone', async (t) => {
   const clone = Clone.create(await freePort())
   t.teardown(() => clone.remove())

@@ -8,6 +8,9 @@ import { freePort } from '../bench/processes.ts'
 import { Clone, README_BLOCKS, SUBSTITUTIONS } from './readme-blocks.ts'
 import { run } from './processes.ts'
 
+// a build, a device started from source and a whole harness run at the default limits (about 2 min of mostly waiting) exceed the 300 s of .taprc on a loaded machine.
+t.setTimeout(600_000)
+
 t.test('every command block of README.md says whether it is typed by a test', async (t) => {
   t.ok(README_BLOCKS.length >= 6, `${README_BLOCKS.length} sh blocks`)
   for (const block of README_BLOCKS) {
