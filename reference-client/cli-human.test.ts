@@ -118,6 +118,8 @@ t.test('attempts_remaining 1 and 0, closes and what a device says are kept to on
     ClientError.problem({ type: problemType(PROBLEMS.confirmationFailed), status: 403, attempts_remaining: attempts })
   t.equal(humanMessage(failed(1)), 'pairwire-client: wrong PIN: 1 attempt remaining in this pairing window')
   t.match(humanMessage(failed(0)), /no attempts remaining: the pairing window is closed/)
+  const closedWindow = ClientError.problem({ type: problemType(PROBLEMS.pairingWindowClosed), status: 403 })
+  t.match(humanMessage(closedWindow), /^pairwire-client: no pairing window is open on the device .*; open one there/)
   const hostile = ClientError.problem({
     type: 'urn:x:\u001b[2Jodd',
     status: 400,

@@ -65,6 +65,9 @@ function refusal(error: ClientError, nowMs: number): string {
   const problem = error.problem!
   if (problem.type === problemType(PROBLEMS.confirmationFailed)) return wrongPin(problem.attempts_remaining)
   if (problem.type === problemType(PROBLEMS.clockSkew)) return clockSkew(problem.device_time, nowMs)
+  if (problem.type === problemType(PROBLEMS.pairingWindowClosed)) {
+    return 'no pairing window is open on the device (none opened, expired, used or out of attempts); open one there and use its new PIN'
+  }
   const title = typeof problem.title === 'string' ? printable(problem.title) : ''
   const detail = typeof problem.detail === 'string' ? printable(problem.detail) : ''
   let line = `the device refused the request: ${problem.status}${title === '' ? '' : ' ' + title}`
