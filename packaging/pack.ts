@@ -211,7 +211,8 @@ function publishedManifest(self: Owner, spec: PackageSpec, root: Manifest, topLe
     manifest.exports![optional.exportPath] = { ...(types === undefined ? {} : { types }), [optional.condition]: emitted, ...rest }
   }
   manifest.license ??= root.license
-  manifest.engines ??= root.engines
+  // Node's engines for code only: the data package is for any language's tools.
+  if (spec.home.length > 0) manifest.engines ??= root.engines
   manifest.files = topLevel
   return manifest
 }
