@@ -18,7 +18,9 @@ t.setTimeout(900_000)
 /** What a failed command said: its failing cases and its last lines. */
 function said(result: Finished): string {
   if (result.code === 0) return ''
-  const failing = result.stdout.split('\n').filter((line) => /^\s*fail\s/.test(line))
+  // The terminal report's FAIL lines (conformance/report/terminal.ts) and the two lines after each.
+  const lines = result.stdout.split('\n')
+  const failing = lines.flatMap((line, i) => (/^\s*FAIL\s/.test(line) ? lines.slice(i, i + 3) : []))
   return `\n${failing.join('\n')}\n…${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`
 }
 
