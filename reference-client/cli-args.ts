@@ -13,7 +13,11 @@
  *
  * pair and call also take --profile zaparoo-v1 (spec/profiles/zaparoo-v1.md): pair with a Zaparoo
  * Core by its PIN and call one method over its encrypted WebSocket, with credentials of that
- * profile (default file ./zaparoo-credentials.json).
+ * profile (default file zaparoo-credentials.json in the per-user directory below).
+ *
+ * Without --credentials FILE the credentials live in a per-user directory, never the working
+ * directory: $XDG_CONFIG_HOME/pairwire/credentials.json, else ~/.config/pairwire/credentials.json
+ * (credentials-file.ts). The adapter contract (spec §12.3) always passes --credentials.
  *
  * Every command also takes --timeout SECONDS (default 30). --url after pairing is accepted and
  * ignored: the credentials name their device. Anything else is a usage error.

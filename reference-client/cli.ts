@@ -13,6 +13,9 @@
  *   device_key, Noise message 2, a frame), 3 usage, I/O, network or timeout.
  * With --profile zaparoo-v1, pair and call speak Zaparoo Core's protocol (reference-client/zaparoo.ts)
  * and print the same shapes: pair {"client_id", "device"}, call the JSON-RPC response.
+ * On a terminal (stdout and stderr both TTYs, no --json) a failure is one human line instead
+ * (cli-human.ts), with attempts_remaining, Retry-After and the clock offset; exit codes are the same.
+ * --help prints the usage and exits 0.
  * Nothing printed ever holds a secret.
  */
 import { realpathSync } from 'node:fs'
@@ -26,6 +29,7 @@ import {
   writeCredentialsFile,
   writeSecretJsonFile,
 } from './credentials-file.ts'
+import { humanMessage, USAGE, wantsHelp } from './cli-human.ts'
 import { ClientError } from './errors.ts'
 import { pair } from './pair.ts'
 import { checkRelayedDevice, relayTransport } from './relay.ts'
@@ -39,6 +43,8 @@ const CLOSE_WAIT_MS = 1000
 export interface CliOutput {
   stdout(line: string): Promise<void> | void
   stderr(line: string): Promise<void> | void
+  /** A person reads both streams (TTYs): failures are one human line unless --json is given. */
+  readonly human?: boolean
 }
 
 export interface ErrorReport {
@@ -179,14 +185,20 @@ export async function main(argv: readonly string[], output: CliOutput): Promise<
     }
     return EXIT.ok
   }
+  if (wantsHelp(argv)) {
+    await output.stdout(USAGE)
+    return EXIT.ok
+  }
+  // --json only chooses the failure format, wherever it stands on the line.
+  const human = output.human === true && !argv.includes('--json')
   try {
-    const command = parseCommand(argv)
+    const command = parseCommand(argv.filter((arg) => arg !== '--json'))
     const result = await within(run(command), command.timeoutMs)
     await output.stdout(JSON.stringify(result))
     return EXIT.ok
   } catch (error) {
     const report = reportOf(error)
-    await output.stderr(JSON.stringify({ error: report.error }))
+    await output.stderr(human ? humanMessage(error) : JSON.stringify({ error: report.error }))
     return report.exit
   }
 }
@@ -207,6 +219,7 @@ if (invokedScript() === fileURLToPath(import.meta.url)) {
   const code = await main(process.argv.slice(2), {
     stdout: writeTo(process.stdout),
     stderr: writeTo(process.stderr),
+    human: process.stdout.isTTY === true && process.stderr.isTTY === true,
   })
   // An open socket's close handshake must not keep a finished command alive.
   process.exit(code)

@@ -5,13 +5,37 @@
  */
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { access, open, readFile, rename, rm } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { basename, dirname, isAbsolute, join } from 'node:path'
 import { parseCredentials, type Credentials } from './credentials.ts'
 import { ClientError } from './errors.ts'
 
-export const DEFAULT_CREDENTIALS_FILE = './pairwire-credentials.json'
 const OWNER_ONLY = 0o600
+const OWNER_ONLY_DIRECTORY = 0o700
+
+/**
+ * The per-user directory the CLI keeps credentials in when no --credentials FILE is given: never
+ * the working directory, where a secret would land in whatever repository the user stands in (and
+ * in its `npm pack`). $XDG_CONFIG_HOME/pairwire (XDG Base Directory Specification: a relative
+ * value is ignored), else %APPDATA%\pairwire on Windows, else ~/.config/pairwire.
+ */
+export function userConfigDirectory(
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+  platform: NodeJS.Platform = process.platform,
+): string {
+  const xdg = env.XDG_CONFIG_HOME
+  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'pairwire')
+  const appData = env.APPDATA
+  if (platform === 'win32' && appData !== undefined && isAbsolute(appData)) {
+    return join(appData, 'pairwire')
+  }
+  return join(home, '.config', 'pairwire')
+}
+
+export const DEFAULT_CREDENTIALS_BASENAME = 'credentials.json'
+export const DEFAULT_CREDENTIALS_FILE = join(userConfigDirectory(), DEFAULT_CREDENTIALS_BASENAME)
 
 export async function readCredentialsFile(path: string): Promise<Credentials> {
   let text: string
@@ -35,6 +59,11 @@ export async function readCredentialsFile(path: string): Promise<Credentials> {
  */
 export async function checkWritableLocation(path: string): Promise<void> {
   try {
+    // The per-user directory is ours to create (owner only, like the file); a directory named
+    // by --credentials is the caller's, and its absence is their error.
+    if (dirname(path) === userConfigDirectory()) {
+      await mkdir(dirname(path), { recursive: true, mode: OWNER_ONLY_DIRECTORY })
+    }
     await access(dirname(path), constants.W_OK)
   } catch {
     throw ClientError.usage(`the credentials file cannot be written: ${path}`)

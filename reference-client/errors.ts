@@ -82,6 +82,11 @@ export class ClientError extends Error {
   readonly close: CloseInfo | null
   /** Set for kind 'device-verification'. */
   readonly what: VerificationStep | null
+  /**
+   * Set for kind 'problem' when the answer carried Retry-After (spec §10: 429 and 503): the whole
+   * seconds to wait, from delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
+   */
+  readonly retryAfterSeconds: number | null
 
   private constructor(
     kind: ClientErrorKind,
@@ -90,6 +95,7 @@ export class ClientError extends Error {
       problem?: ProblemDetails
       close?: CloseInfo
       what?: VerificationStep
+      retryAfterSeconds?: number | null
       cause?: unknown
     },
   ) {
@@ -99,11 +105,14 @@ export class ClientError extends Error {
     this.problem = fields.problem ?? null
     this.close = fields.close ?? null
     this.what = fields.what ?? null
+    this.retryAfterSeconds = fields.retryAfterSeconds ?? null
   }
 
-  static problem(problem: ProblemDetails): ClientError {
+  /** `retryAfter` is the answer's Retry-After header as sent, if any. */
+  static problem(problem: ProblemDetails, retryAfter?: string | null): ClientError {
     const message = `the device refused the request: ${problem.type}`
-    return new ClientError('problem', message, { problem })
+    const retryAfterSeconds = parseRetryAfter(retryAfter)
+    return new ClientError('problem', message, { problem, retryAfterSeconds })
   }
 
   /**
@@ -134,6 +143,20 @@ export class ClientError extends Error {
   static usage(message: string): ClientError {
     return new ClientError('usage', message, {})
   }
+}
+
+/**
+ * Retry-After (RFC 9110 §10.2.3) as whole seconds from now: delay-seconds, or an HTTP-date
+ * counted from `nowMs`; null when absent or neither form.
+ */
+export function parseRetryAfter(value: string | null | undefined, nowMs = Date.now()): number | null {
+  if (value === undefined || value === null) return null
+  const text = value.trim()
+  if (/^[0-9]+$/.test(text)) return Number(text)
+  // Every HTTP-date form names its day or month; Date.parse alone takes '-5' for a year.
+  const at = /[A-Za-z]/.test(text) ? Date.parse(text) : Number.NaN
+  if (Number.isNaN(at)) return null
+  return Math.max(0, Math.ceil((at - nowMs) / 1000))
 }
 
 // RFC 6455 §7.1.5, §7.4.1: 1006 is never sent in a close frame; it reports a connection that

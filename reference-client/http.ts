@@ -72,7 +72,8 @@ export async function requireSuccess(response: Response): Promise<void> {
   if (response.ok) return
   const text = await readText(response)
   const contentType = response.headers.get('content-type')
-  throw ClientError.problem(problemFromBody(response.status, contentType, text))
+  const problem = problemFromBody(response.status, contentType, text)
+  throw ClientError.problem(problem, response.headers.get('retry-after'))
 }
 
 /**

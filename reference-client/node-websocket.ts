@@ -62,7 +62,8 @@ export const nodeSocketFactory: SocketFactory = (url, refuse) => {
   socket.on('unexpected-response', (_request, response) => {
     void readRefusal(response).then((text) => {
       const status = response.statusCode ?? 0
-      refuse(ClientError.problem(problemFromBody(status, response.headers['content-type'], text)))
+      const problem = problemFromBody(status, response.headers['content-type'], text)
+      refuse(ClientError.problem(problem, response.headers['retry-after']))
       socket.terminate()
     })
   })

@@ -11,6 +11,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import WebSocket from 'ws'
 import {
   clientFinish,
@@ -29,11 +30,13 @@ import {
   type Coordinates,
   type PakeMessage,
 } from '../protocol/profiles/zaparoo-v1/index.ts'
+import { userConfigDirectory } from './credentials-file.ts'
 import { ClientError } from './errors.ts'
 import { deviceOrigin } from './urls.ts'
 
 export const ZAPAROO_PROFILE = 'zaparoo-v1' as const
-export const DEFAULT_ZAPAROO_CREDENTIALS_FILE = './zaparoo-credentials.json'
+// In the same per-user directory as the Pairwire credentials (credentials-file.ts says why).
+export const DEFAULT_ZAPAROO_CREDENTIALS_FILE = join(userConfigDirectory(), 'zaparoo-credentials.json')
 /** §5: the WebSocket path of the current API version. */
 const WS_PATH = '/api/v0.1'
 /** §5.1: the only encryption version of the first frame. */

@@ -9,9 +9,11 @@
  * has shown no sign of health (a call answered) for `stuckMs` while it is not ready or its last
  * call timed out, with a fresh one that connects with the same back-off.
  */
-import { createClient } from 'redis'
+import { createClient } from '@redis/client'
 
-export type RedisClient = ReturnType<typeof createClient>
+// @redis/client's createClient is generic: the store's client has no modules, functions or
+// scripts and speaks RESP 2 (the package `redis` re-exports it with its modules added).
+export type RedisClient = ReturnType<typeof createClient<{}, {}, {}, 2, {}>>
 
 /** Reconnection back-off: 50, 100, 200, 400 ms, then every 500 ms while Redis is away. */
 export const MAX_BACKOFF_MS = 500

@@ -10,10 +10,12 @@
  * success. Redis holds the PIN and the SPAKE2 keys in progress, as it already holds the pairing
  * keys of the client registry: it must be as private as the device itself (spec §9.5).
  */
-import type { createClient } from 'redis'
+import type { createClient } from '@redis/client'
 import type { PairingStore, PendingRecord, WindowRecord } from './pairing-state.ts'
 
-type RedisClient = ReturnType<typeof createClient>
+// @redis/client's createClient is generic: the store's client has no modules, functions or
+// scripts and speaks RESP 2 (the package `redis` re-exports it with its modules added).
+type RedisClient = ReturnType<typeof createClient<{}, {}, {}, 2, {}>>
 type Call = <T>(what: string, run: () => Promise<T>) => Promise<T>
 
 const OPEN = `

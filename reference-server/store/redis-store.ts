@@ -19,7 +19,7 @@
  * though the client can no longer sign requests or redeem tickets anywhere).
  */
 import { randomUUID } from 'node:crypto'
-import { createClient } from 'redis'
+import { createClient } from '@redis/client'
 import {
   durabilityWarning,
   redisDurability,
