@@ -30,6 +30,9 @@ export interface Citation {
  * vectors and the tests of shared code (protocol/, schemas/, ...) hold either party to them.
  */
 export function partyOf(where: string): CheckedParty {
+  // Relay mode plays both parties against the relay (§15), and a relay rule names whichever
+  // party's stream it governs: its checks hold either party's side of the rule.
+  if (where.startsWith('conformance/relay/') || where.startsWith('reference-relay/')) return 'both'
   if (where.startsWith('conformance/client/') || where.startsWith('reference-client/')) return 'client'
   if (where.startsWith('conformance/') || where.startsWith('reference-server/')) return 'device'
   return 'both'
