@@ -32,6 +32,7 @@ const MAC_CALLS: Record<string, [calls: number, purpose: string]> = {
   'reference-server/http/pairing-endpoints.ts': [1, 'cB sent under fault reveal-cb-before-ca'],
   'reference-server/http/signed.ts': [1, 'prefix compare (constant-time) under fault compare-sent-signature-length'],
   'reference-client/zaparoo.ts': [2, 'zaparoo-v1 confirmation to send; the expected one, compared with timingSafeEqual'],
+  'protocol/relay.ts': [1, 'the relay source tag (§15.4), an address pseudonym compared with nothing'],
 }
 const MAC = '(?:confirmationMac|hmacSha256)'
 // A call, not the definition `function confirmationMac(`.

@@ -133,9 +133,20 @@ class WebSocket:
         try:
             while self.in_sync:
                 self.recv_message()  # data after our Close is discarded (section 5.5.1)
+            self._drain()
         except (Closed, ProtocolViolation, TooLarge, OSError):
             pass
         self.sock.close()
+
+    def _drain(self):
+        """Out of sync (a refused frame's payload is still arriving): read and drop raw bytes
+        until the server ends TCP or the close wait passes. Closing a socket with unread bytes
+        makes the kernel send RST, which can destroy our Close frame before the server reads it."""
+        self.sock.shutdown(socket.SHUT_WR)
+        while True:
+            self.sock.settimeout(remaining(self.deadline))
+            if not self.sock.recv(65536):
+                return
 
     def fail(self, code, why):
         """Section 7.1.7, _Fail the WebSocket Connection_: send Close with code, drop TCP."""
