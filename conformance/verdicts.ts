@@ -56,3 +56,25 @@ export function skipCase(reason: string): never {
 export function failCase(message: string, expected: unknown, actual: unknown): never {
   throw new CaseFailure(fail(message, expected, actual))
 }
+
+/**
+ * A case body's verdict within `limitMs`: a CaseFailure gives its own verdict, any other error or
+ * the time limit a failure (a misbehaving target never crashes or hangs the harness). The relay
+ * and profile runners use it; the server runner adds pacer time to its limit (runner.ts).
+ */
+export async function verdictWithin<V>(run: () => Promise<V>, limitMs: number): Promise<V | FailVerdict | SkipVerdict> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<FailVerdict>((resolve) => {
+    timer = setTimeout(() => resolve(fail(`the case did not finish within ${limitMs / 1000} s`, 'a verdict', 'timeout')), limitMs)
+  })
+  try {
+    return await Promise.race([
+      run().catch((e: unknown) =>
+        e instanceof CaseFailure ? e.verdict : fail(`the case raised an unexpected error: ${String(e)}`, 'a verdict', String(e)),
+      ),
+      timeout,
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -11,7 +11,7 @@ import { formatReplay, type ReplayToken } from '../replay.ts'
 import { EXIT, exitCodeOf, summarize, type RunReport } from '../report/model.ts'
 import { SLOW_SECONDS, TOOL, type RunOutcome } from '../runner.ts'
 import { globToRegExp, levelSelected, type Selection } from '../selection.ts'
-import { CaseFailure, fail, skip } from '../verdicts.ts'
+import { CaseFailure, skip, verdictWithin } from '../verdicts.ts'
 import { relayCases } from './cases/index.ts'
 import type { RelayCase, RelayContext, RelayLimitsKnown } from './context.ts'
 import { DeviceLink, freshDevice } from './wire.ts'
@@ -89,17 +89,7 @@ async function runOne(c: RelayCase, options: RelayRunOptions, limits: RelayLimit
   }
   let verdict = skipReason(c, limits, options.slow)
   if (verdict === undefined) {
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<Verdict>((resolve) => {
-      timer = setTimeout(() => resolve(fail(`the case did not finish within ${CASE_LIMIT_MS / 1000} s`, 'a verdict', 'timeout')), CASE_LIMIT_MS)
-    })
-    verdict = await Promise.race([
-      c.run(ctx).catch((e: unknown) =>
-        e instanceof CaseFailure ? e.verdict : fail(`the case raised an unexpected error: ${String(e)}`, 'a verdict', String(e)),
-      ),
-      timeout,
-    ])
-    clearTimeout(timer)
+    verdict = await verdictWithin(() => c.run(ctx), CASE_LIMIT_MS)
   }
   for (const f of cleanups.reverse()) await Promise.resolve().then(f).catch(() => undefined)
   const details =

@@ -9,7 +9,7 @@ import { formatReplay, type ReplayToken } from '../../replay.ts'
 import { EXIT, exitCodeOf, summarize, type RunReport } from '../../report/model.ts'
 import { TOOL, type RunOutcome } from '../../runner.ts'
 import { globToRegExp, levelSelected, type Selection } from '../../selection.ts'
-import { CaseFailure, fail, skip } from '../../verdicts.ts'
+import { CaseFailure, skip, verdictWithin } from '../../verdicts.ts'
 import { cases as ALL } from './cases/index.ts'
 import type { ProfileCase, ProfileContext, ProfileVerdict } from './context.ts'
 import { pinOpener, type ProfilePins } from './pins.ts'
@@ -90,17 +90,7 @@ async function runOne(c: ProfileCase, options: ProfileRunOptions, pace: ProfileC
   let verdict: ProfileVerdict
   if (reason !== undefined) verdict = skip(reason)
   else {
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<ProfileVerdict>((resolve) => {
-      timer = setTimeout(() => resolve(fail(`the case did not finish within ${CASE_LIMIT_MS / 1000} s`, 'a verdict', 'timeout')), CASE_LIMIT_MS)
-    })
-    verdict = await Promise.race([
-      c.run(ctx).catch((e: unknown) =>
-        e instanceof CaseFailure ? e.verdict : fail(`the case raised an unexpected error: ${String(e)}`, 'a verdict', String(e)),
-      ),
-      timeout,
-    ])
-    clearTimeout(timer)
+    verdict = await verdictWithin(() => c.run(ctx), CASE_LIMIT_MS)
   }
   for (const f of cleanups.reverse()) await Promise.resolve().then(f).catch(() => undefined)
   const details =
