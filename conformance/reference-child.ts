@@ -54,37 +54,47 @@ function node(args: readonly string[]): ChildProcess {
   })
 }
 
-/** `reference-server/cli.ts --list-faults`: one JSON line per fault, parsed (not imported). */
-export async function listFaults(): Promise<{ fault: string; description: string }[]> {
-  const child = node(['--list-faults'])
+export type FaultEntry = { fault: string; description: string }
+
+/** What a `--list-faults` child prints: one JSON line per fault, parsed (never imported). */
+export async function faultLines(child: ChildProcess, cli: string): Promise<FaultEntry[]> {
   const lines: string[] = []
   createInterface({ input: child.stdout! }).on('line', (line) => void lines.push(line))
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
-  if (code !== 0) throw new Error(`${SERVER_CLI} --list-faults exited ${code}`)
-  type Fault = { fault: string; description: string }
-  return lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Fault)
+  if (code !== 0) throw new Error(`${cli} --list-faults exited ${code}`)
+  return lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as FaultEntry)
 }
 
-/** Starts the device on 127.0.0.1, port 0, memory store, test hooks, REFERENCE_LIMITS + `args`. */
-export function startReference(args: readonly string[] = []): Promise<ReferenceChild> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'pairwire-reference-'))
-  const child = node(['--host', '127.0.0.1', '--port', '0', '--store', 'memory', '--test-hooks',
-    '--state-dir', stateDir, ...REFERENCE_LIMITS, ...args])
+/** `reference-server/cli.ts --list-faults`. */
+export function listFaults(): Promise<FaultEntry[]> {
+  return faultLines(node(['--list-faults']), SERVER_CLI)
+}
+
+/**
+ * A started reference child (device or relay) and how to stop it: resolves once it prints its
+ * `{"event":"listening","url":…}` line; rejects, with its last stderr, when it exits first or
+ * prints none within START_TIMEOUT_MS (then it is stopped). `what` names it in the error.
+ */
+export function untilListening(
+  child: ChildProcess,
+  what: string,
+  cleanup: () => void = () => undefined,
+): Promise<{ url: string; stop(): Promise<void> }> {
   let stderr = ''
   child.stderr!.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)))
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()))
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
     await exited
-    rmSync(stateDir, { recursive: true, force: true })
+    cleanup()
   }
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      void stop().then(() => reject(new Error(`the reference device did not start:\n${stderr}`)))
+      void stop().then(() => reject(new Error(`${what} did not start:\n${stderr}`)))
     }, START_TIMEOUT_MS)
     void exited.then(() => {
       clearTimeout(timer)
-      reject(new Error(`the reference device exited:\n${stderr}`))
+      reject(new Error(`${what} exited:\n${stderr}`))
     })
     createInterface({ input: child.stdout! }).on('line', (line) => {
       let event: { event?: string; url?: string }
@@ -98,6 +108,14 @@ export function startReference(args: readonly string[] = []): Promise<ReferenceC
       resolve({ url: event.url, stop })
     })
   })
+}
+
+/** Starts the device on 127.0.0.1, port 0, memory store, test hooks, REFERENCE_LIMITS + `args`. */
+export function startReference(args: readonly string[] = []): Promise<ReferenceChild> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'pairwire-reference-'))
+  const child = node(['--host', '127.0.0.1', '--port', '0', '--store', 'memory', '--test-hooks',
+    '--state-dir', stateDir, ...REFERENCE_LIMITS, ...args])
+  return untilListening(child, 'the reference device', () => rmSync(stateDir, { recursive: true, force: true }))
 }
 
 /**
@@ -115,12 +133,8 @@ export function referenceClientAdapter(): string {
 }
 
 /** `pairwire-client --list-faults`: one JSON line per client fault switch, parsed. */
-export async function listClientFaults(): Promise<{ fault: string; description: string }[]> {
+export function listClientFaults(): Promise<FaultEntry[]> {
   const cli = FROM_BUILD ? 'dist/reference-client/cli.js' : 'reference-client/cli.ts'
   const child = spawn(process.execPath, [...LOADER, cli, '--list-faults'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  const lines: string[] = []
-  createInterface({ input: child.stdout! }).on('line', (line) => void lines.push(line))
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
-  if (code !== 0) throw new Error(`${cli} --list-faults exited ${code}`)
-  return lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { fault: string; description: string })
+  return faultLines(child, cli)
 }

@@ -5,14 +5,13 @@
  * is told the limits relay-held does not carry (RELAY_HARNESS_FLAGS).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { PACKAGE_ROOT } from '../package-root.ts'
+import { faultLines, untilListening, type FaultEntry } from '../reference-child.ts'
 
 const FROM_BUILD = fileURLToPath(import.meta.url).endsWith('.js')
 const RELAY_CLI = FROM_BUILD ? 'dist/reference-relay/cli.js' : 'reference-relay/cli.ts'
 const LOADER: readonly string[] = FROM_BUILD ? [] : ['--import', 'tsx']
-const START_TIMEOUT_MS = 30_000
 
 const SHORT = {
   grace: '1',
@@ -34,37 +33,11 @@ function node(args: readonly string[]): ChildProcess {
   return spawn(process.execPath, [...LOADER, RELAY_CLI, ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
-export async function listRelayFaults(): Promise<{ fault: string; description: string }[]> {
-  const child = node(['--list-faults'])
-  const lines: string[] = []
-  createInterface({ input: child.stdout! }).on('line', (line) => void lines.push(line))
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
-  if (code !== 0) throw new Error(`${RELAY_CLI} --list-faults exited ${code}`)
-  return lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { fault: string; description: string })
+export function listRelayFaults(): Promise<FaultEntry[]> {
+  return faultLines(node(['--list-faults']), RELAY_CLI)
 }
 
 export function startReferenceRelay(args: readonly string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
   const child = node(['--host', '127.0.0.1', '--port', '0', ...RELAY_REFERENCE_LIMITS, ...args])
-  let stderr = ''
-  child.stderr!.on('data', (d: Buffer) => void (stderr = (stderr + d.toString()).slice(-4000)))
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()))
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-    await exited
-  }
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => void stop().then(() => reject(new Error(`the reference relay did not start:\n${stderr}`))), START_TIMEOUT_MS)
-    void exited.then(() => (clearTimeout(timer), reject(new Error(`the reference relay exited:\n${stderr}`))))
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      let event: { event?: string; url?: string }
-      try {
-        event = JSON.parse(line) as typeof event
-      } catch {
-        return
-      }
-      if (event.event !== 'listening' || event.url === undefined) return
-      clearTimeout(timer)
-      resolve({ url: event.url, stop })
-    })
-  })
+  return untilListening(child, 'the reference relay')
 }
