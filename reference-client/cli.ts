@@ -36,6 +36,7 @@ import { checkRelayedDevice, relayTransport } from './relay.ts'
 import { signedRequest, unpair } from './signed.ts'
 import { callZaparoo, pairZaparoo, readZaparooCredentials } from './zaparoo.ts'
 import { CLIENT_FAULTS, clientFault } from './faults.ts'
+import { useFixedPointTables } from '../protocol/spake2/index.ts'
 
 export const EXIT = { ok: 0, refused: 1, verification: 2, usage: 3 } as const
 const CLOSE_WAIT_MS = 1000
@@ -216,6 +217,9 @@ function invokedScript(): string | undefined {
 }
 
 if (invokedScript() === fileURLToPath(import.meta.url)) {
+  // One command, at most one pairing, then exit: building SPAKE2's tables would cost more
+  // than they save (protocol/spake2/constants.ts).
+  useFixedPointTables(false)
   const code = await main(process.argv.slice(2), {
     stdout: writeTo(process.stdout),
     stderr: writeTo(process.stderr),

@@ -7,7 +7,7 @@
 import { defaultBackend } from '../protocol/crypto/index.ts'
 import { CLOSES, LIMIT_DEFAULTS } from '../protocol/registry.ts'
 import { secretKeys, type Credentials } from './credentials.ts'
-import { ClientError, socketClosedError } from './errors.ts'
+import { ClientError } from './errors.ts'
 import { clientHandshake, type Handshaken } from './handshake.ts'
 import { resolveSocketFactory, type SocketFactory } from './platform.ts'
 import { Session, type NotificationListener } from './session.ts'
@@ -32,7 +32,8 @@ export interface ConnectOptions extends SignedCallOptions {
 
 /**
  * Settles with `run`, or rejects when the device closes the open socket first (with its code)
- * or when the time is up (closing with handshake-timeout).
+ * or when the time is up: spec §7.4 pw-sess-7.4-client-gives-up, close 1000 normal (4408 is the
+ * device's code) and report a timeout.
  */
 function withinHandshake(
   channel: SocketChannel,
@@ -43,11 +44,12 @@ function withinHandshake(
     const fail = (error: ClientError) => (clearTimeout(timer), reject(error))
     const timer = setTimeout(() => {
       fail(ClientError.transport('the session handshake timed out'))
-      channel.close(CLOSES.handshakeTimeout.code, CLOSES.handshakeTimeout.reason)
+      const close = clientFault('give-up-with-4408') ? CLOSES.handshakeTimeout : CLOSES.normal
+      channel.close(close.code, close.reason)
     }, timeoutMs)
     // Only once open: a socket that never opened reports why through `opened` instead.
     channel.opened.then(
-      () => channel.closed.then((info) => fail(socketClosedError(info))),
+      () => channel.closed.then((info) => fail(channel.endError(info))),
       () => {},
     )
     run().then((handshaken) => (clearTimeout(timer), resolve(handshaken)), fail)
@@ -62,10 +64,13 @@ export async function connect(
   const backend = options.backend ?? defaultBackend
   const { pairingKey } = secretKeys(credentials)
   // Spec §4.4: the device must still be the one that was paired; nothing signed goes elsewhere.
+  let advertisedTimeout: number = LIMIT_DEFAULTS.handshake_timeout
   if (options.verifyDiscovery === true) {
     const { discovery } = await discover(await resolveFetch(options.fetch), credentials.url, backend)
     const pinned = discovery.device_id === credentials.device_id && discovery.device_key === credentials.device_key
     if (!pinned && !clientFault('ignore-device-key-change')) throw ClientError.verification('device-key')
+    // Spec §7.4 pw-sess-7.4-client-gives-up: the wait for message 2 is the advertised one.
+    if (!clientFault('ignore-advertised-handshake-timeout')) advertisedTimeout = discovery.limits.handshake_timeout
   }
   const { ticket, expires_at: expiresAt } = await requestTicket(credentials, options)
   // Spec §6.6: a ticket already expired by more than skew on our clock is never presented.
@@ -75,7 +80,7 @@ export async function connect(
   }
   const factory = await resolveSocketFactory(options.socketFactory)
   const channel = new SocketChannel(factory, websocketUrl(credentials.url, ticket))
-  const timeoutMs = options.handshakeTimeoutMs ?? LIMIT_DEFAULTS.handshake_timeout * 1000
+  const timeoutMs = options.handshakeTimeoutMs ?? advertisedTimeout * 1000
   const handshaken = await withinHandshake(channel, timeoutMs, async () => {
     await channel.opened
     return clientHandshake(channel, credentials, pairingKey, backend)

@@ -36,6 +36,7 @@ export type VerificationStep =
   | 'zaparoo-confirm'
   | 'zaparoo-pair-finish'
   | 'pinned-device-id'
+  | 'websocket-framing'
 
 const VERIFICATION_MESSAGES: Record<VerificationStep, string> = {
   discovery: 'the discovery document is invalid',
@@ -55,6 +56,7 @@ const VERIFICATION_MESSAGES: Record<VerificationStep, string> = {
   'zaparoo-confirm': 'the zaparoo-v1 server confirmation did not verify',
   'zaparoo-pair-finish': 'the zaparoo-v1 pair/finish answer is invalid',
   'pinned-device-id': "the device's key does not match the device_id of the pairing URI",
+  'websocket-framing': 'the device broke the WebSocket framing (RFC 6455 §5, §8.1)',
 }
 
 /** RFC 9457 problem details as the device sent them; unknown members are kept. */

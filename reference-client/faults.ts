@@ -20,6 +20,12 @@ export const CLIENT_FAULTS = {
   'take-unmatched-response': 'The first response is taken whatever its id (spec §7.6).',
   'ignore-ticket-expiry': 'A ticket already expired is presented (spec §6.6).',
   'no-discovery-size-limit': 'A discovery answer of any size is read (spec §4.4).',
+  'skip-cross-limit-check': 'A discovery document with pin_ttl over max_pin_ttl or max_inflight_bytes under max_body is accepted (spec §4.4).',
+  'give-up-with-4408': 'A client that stops waiting for message 2 closes 4408 handshake-timeout instead of 1000 (spec §7.4).',
+  'ignore-advertised-handshake-timeout': 'The client waits the default handshake_timeout for message 2, not the one discovery advertised (spec §7.4).',
+  'close-1007-on-text': 'A text frame that is not UTF-8 is failed with 1007 by the WebSocket layer instead of closed 4400 (spec §7.5).',
+  'accept-close-reason-not-utf8': 'A Close whose reason is not UTF-8 is honoured as a close instead of failed with 1007 (spec §7.9).',
+  'framing-failure-as-lost-connection': 'A WebSocket framing failure of the device is reported as a lost connection (exit 3), not exit 2 (spec §7.9, §12.3).',
   'reuse-ephemeral': 'The session ephemeral key is derived from the pairing key, the same every session (spec §13.3).',
 } as const
 

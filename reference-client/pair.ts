@@ -67,6 +67,13 @@ export async function discover(fetchFn: FetchFunction, origin: string, backend: 
   // Spec §4.4: at most SIZES.maxDiscoveryDocument bytes are read of a discovery answer.
   const limit = clientFault('no-discovery-size-limit') ? undefined : SIZES.maxDiscoveryDocument
   const discovery = await readMessage(response, 'discovery', 'discovery', limit)
+  // Spec §4.3, §4.4: the schema holds each limit to its own range; the two ranges that name
+  // another limit are checked here (a device advertising them contradicts itself).
+  const { limits } = discovery
+  const contradictory = limits.pin_ttl > limits.max_pin_ttl || limits.max_inflight_bytes < limits.max_body
+  if (contradictory && !clientFault('skip-cross-limit-check')) {
+    throw ClientError.verification('discovery', 'pin_ttl > max_pin_ttl or max_inflight_bytes < max_body')
+  }
   const deviceKey = base64urlDecode(discovery.device_key, SIZES.ed25519PublicKey)
   if (deviceIdOf(deviceKey, backend) !== discovery.device_id) {
     throw ClientError.verification('device-id')

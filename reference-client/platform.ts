@@ -20,7 +20,9 @@ export interface RawSocket {
 
 /**
  * Opens a socket to `url`. `refuse` lets a platform that can read a refused upgrade (an HTTP
- * answer instead of 101, spec §7.2) report it as a problem before the socket reports its close.
+ * answer instead of 101, spec §7.2) report it as a problem before the socket reports its close,
+ * and, once open, one that sees the device break the WebSocket framing (RFC 6455 §5, §8.1)
+ * report that failure (spec §7.9 pw-sess-7.9-client-framing) in place of the close it causes.
  */
 export type SocketFactory = (url: string, refuse: (error: ClientError) => void) => RawSocket
 

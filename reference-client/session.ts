@@ -10,12 +10,7 @@ import { utf8Encode } from '../protocol/encoding.ts'
 import type { NoiseTransport } from '../protocol/noise/index.ts'
 import { CLOSES, SIZES, type CloseEntry } from '../protocol/registry.ts'
 import type { Message } from '../schemas/validate.ts'
-import {
-  ClientError,
-  socketClosedError,
-  type CloseInfo,
-  type VerificationStep,
-} from './errors.ts'
+import { ClientError, type CloseInfo, type VerificationStep } from './errors.ts'
 import { CLIENT_MAX_FRAME, jsonOf, type Handshaken } from './handshake.ts'
 import {
   classify,
@@ -57,7 +52,7 @@ export class Session {
     this.#receiveCipher = handshaken.receive
     if (listener !== undefined) this.#listeners.add(listener)
     this.closed = channel.closed.then((info) => {
-      this.#end(socketClosedError(info))
+      this.#end(channel.endError(info))
       return info
     })
     channel.onFrame((frame) => this.#receive(frame))

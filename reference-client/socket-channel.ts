@@ -4,7 +4,7 @@
  * code this side sent, and nothing delivered once this side has started closing, so a frame after
  * a failed one is never seen (spec §7.5).
  */
-import { ClientError, type CloseInfo } from './errors.ts'
+import { ClientError, socketClosedError, type CloseInfo } from './errors.ts'
 import type { RawSocket, SocketFactory } from './platform.ts'
 
 export type Frame = Uint8Array | string
@@ -28,6 +28,7 @@ export class SocketChannel {
   #waiter: ((frame: Frame) => void) | null = null
   #refusal: ClientError | null = null
   #localClose: CloseInfo | null = null
+  #isOpen = false
   #isClosed = false
 
   constructor(factory: SocketFactory, url: string) {
@@ -36,18 +37,17 @@ export class SocketChannel {
     let closed!: (info: CloseInfo) => void
     this.opened = new Promise((resolve, reject) => ((opened = resolve), (failed = reject)))
     this.closed = new Promise((resolve) => (closed = resolve))
-    let isOpen = false
     this.#socket = factory(url, (error) => (this.#refusal ??= error))
     // A browser's default, Blob, cannot be read synchronously. ws's default, 'nodebuffer', is
     // kept: its frames are already Uint8Arrays, where an ArrayBuffer would copy every frame.
     if (this.#socket.binaryType !== 'nodebuffer') this.#socket.binaryType = 'arraybuffer'
-    this.#socket.addEventListener('open', () => ((isOpen = true), opened()))
+    this.#socket.addEventListener('open', () => ((this.#isOpen = true), opened()))
     // An error is always followed by a close, which is where it is handled.
     this.#socket.addEventListener('error', () => {})
     this.#socket.addEventListener('message', (event) => this.#receive(frameOf(event.data)))
     this.#socket.addEventListener('close', (event) => {
       this.#isClosed = true
-      if (!isOpen) failed(this.#refusal ?? ClientError.transport('the WebSocket did not open'))
+      if (!this.#isOpen) failed(this.#refusal ?? ClientError.transport('the WebSocket did not open'))
       closed(this.#localClose ?? { code: event.code, reason: event.reason })
     })
   }
@@ -55,6 +55,15 @@ export class SocketChannel {
   /** True once this side closed or the socket is closed: nothing more is delivered. */
   get closing(): boolean {
     return this.#localClose !== null || this.#isClosed
+  }
+
+  /**
+   * Why the session ended, given the close `closed` settled with: the framing failure the
+   * platform reported after the socket opened (spec §7.9, exit 2 of §12.3), else the device's
+   * close or a lost connection.
+   */
+  endError(info: CloseInfo): ClientError {
+    return this.#isOpen && this.#refusal !== null ? this.#refusal : socketClosedError(info)
   }
 
   /** Receives every later frame, and the ones that arrived before this call, in order. */

@@ -38,6 +38,20 @@ export function failedVerification(o: Outcome, why: string): FailVerdict | null 
   return fail(`the client did not report a verification failure (${why})`, 'exit 2 (§12.3)', { exit: exitOf(o), stderr: o.run.stderrJson ?? o.run.stderr.slice(0, 300) })
 }
 
+/** Exit `code` of §12.3 with the error object's close_code null: not a close the client honours. */
+export function exitedWithoutClose(o: Outcome, code: number, why: string): FailVerdict | null {
+  const error = errorObject(o)
+  if (o.run.exitCode === code && !o.run.timedOut && error?.close_code === null) return null
+  return fail(`the client did not report ${why} as §12.3 says`, { exit: code, close_code: null },
+    { exit: exitOf(o), error: error ?? o.run.stderr.slice(0, 300) })
+}
+
+/** The client's Close frame carried `code` (an RFC 6455 code: any reason, usually none). */
+export function clientClosedWithCode(session: SessionRecord, code: number): FailVerdict | null {
+  if (session.clientClose?.code === code) return null
+  return fail(`the client did not close with ${code}`, { code }, session.clientClose ?? 'no Close frame')
+}
+
 /** Exit 1 and the device's problem type in the error object (§12.3). */
 export function reportedProblem(o: Outcome, entry: ProblemEntry): FailVerdict | null {
   const error = errorObject(o)

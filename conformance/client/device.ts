@@ -71,9 +71,18 @@ export type SessionStep =
   | 'reorder'
   | 'truncate'
   | 'text'
+  | 'text-not-utf8'
   | 'short'
   | 'empty'
   | 'oversize'
+
+/**
+ * A frame that breaks RFC 6455 itself, written raw on the connection in place of the response
+ * (§7.9 pw-sess-7.9-client-framing): a masked frame (§5.1), RSV1 set without an extension
+ * (§5.2), a Close carrying 1005, which no endpoint may send (§7.4.1), a Close whose reason is
+ * not UTF-8 (§8.1).
+ */
+export type FramingFault = 'masked-frame' | 'reserved-bits' | 'close-code-1005' | 'close-reason-not-utf8'
 
 /** How message 2 goes wrong (§7.4). */
 export type Message2Fault =
@@ -81,6 +90,8 @@ export type Message2Fault =
   | 'truncate'
   | 'foreign'
   | 'text'
+  | 'text-not-utf8'
+  | 'silent'
   | 'payload-v2'
   | 'payload-missing-session-id'
   | 'payload-unknown-member'
@@ -109,6 +120,8 @@ export interface DeviceScript {
   readonly steps?: readonly SessionStep[]
   /** Instead of the response: close with this code. */
   readonly closeInsteadOfResponse?: CloseEntry
+  /** Instead of the response: a frame that breaks RFC 6455. */
+  readonly framingInsteadOfResponse?: FramingFault
 }
 
 /** One HTTP request the client sent, as the device saw it. */
@@ -155,8 +168,10 @@ export interface SessionRecord {
   response?: unknown
   /** Pongs received: payload hex, and whether it matched the ping's. */
   readonly pongs: { matched: boolean }[]
-  /** The client's Close, when it sent one. */
-  clientClose?: { code: number; reason: string }
+  /** When message 1 arrived (ms since the epoch). */
+  message1At?: number
+  /** The client's Close, when it sent one, and when it arrived (ms since the epoch). */
+  clientClose?: { code: number; reason: string; at: number }
   /** Transport frames the client sent after the device broke the session (should be none). */
   framesAfterBreak: number
   broken: boolean
@@ -209,6 +224,33 @@ function readBody(req: IncomingMessage): Promise<Uint8Array> {
 
 function problemBody(entry: ProblemEntry, extra: Record<string, unknown> = {}): object {
   return { type: problemType(entry), title: entry.title, status: entry.status, ...extra }
+}
+
+// Bytes that are not UTF-8 (0xff never occurs in UTF-8, RFC 3629 §1), for text frames and reasons.
+const NOT_UTF8 = Buffer.from([0x7b, 0xff, 0xfe, 0x7d])
+// RFC 6455 §5.2 opcodes and §7.4.1 codes of the raw frames below.
+const FIN_BINARY = 0x82
+const FIN_CLOSE = 0x88
+const RSV1 = 0x40
+const MASKED = 0x80
+const NO_STATUS = 1005
+
+/** One RFC 6455 frame from the device that a client must fail (FramingFault). */
+function framingFault(fault: FramingFault, mask: Uint8Array): Buffer {
+  const payload = Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17])
+  const code = (n: number, reason: Buffer = Buffer.alloc(0)) => Buffer.concat([Buffer.from([n >> 8, n & 0xff]), reason])
+  switch (fault) {
+    case 'masked-frame':
+      return Buffer.concat([Buffer.from([FIN_BINARY, MASKED | payload.length]), mask, payload.map((b, i) => b ^ mask[i % 4]!)])
+    case 'reserved-bits':
+      return Buffer.concat([Buffer.from([FIN_BINARY | RSV1, payload.length]), payload])
+    case 'close-code-1005':
+      return Buffer.concat([Buffer.from([FIN_CLOSE, 2]), code(NO_STATUS)])
+    case 'close-reason-not-utf8': {
+      const body = code(CLOSES.normal.code, NOT_UTF8)
+      return Buffer.concat([Buffer.from([FIN_CLOSE, body.length]), body])
+    }
+  }
 }
 
 function flipBit(bytes: Uint8Array, index: number): Uint8Array {
@@ -509,10 +551,10 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
     tickets.delete(ticket)
     const client = clientId === undefined ? undefined : clients.get(clientId)
     if (clientId === undefined || client === undefined) return refuse(PROBLEMS.ticketInvalid)
-    wss.handleUpgrade(req, socket, head, (ws) => runSession(ws, clientId, client, record))
+    wss.handleUpgrade(req, socket, head, (ws) => runSession(ws, socket, clientId, client, record))
   })
 
-  function runSession(ws: WebSocket, clientId: string, client: PairedClient, record: SessionRecord): void {
+  function runSession(ws: WebSocket, raw: Duplex, clientId: string, client: PairedClient, record: SessionRecord): void {
     const script = device.script
     const prologue = sessionPrologue(clientId, deviceId)
     const handshake = new HandshakeState({ role: 'responder', psk: client.pairingKey, prologue })
@@ -533,13 +575,18 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
     ws.on('close', (code: number, reason: Buffer) => {
       ended = true
       // ws reports 1005 for a Close without a code and 1006 for none at all.
-      if (code !== 1006) record.clientClose ??= { code, reason: reason.toString('utf8') }
+      if (code !== 1006) record.clientClose ??= { code, reason: reason.toString('utf8'), at: Date.now() }
     })
     let requestTimer: NodeJS.Timeout | undefined
 
     const message2 = (): void => {
       const m2 = script.message2
       if (typeof m2 === 'object') return closeWith(m2.close)
+      if (m2 === 'silent') {
+        // §7.4 pw-sess-7.4-client-gives-up: no message 2 and no close; the client must give up.
+        record.sent.push('nothing (no message 2)')
+        return
+      }
       const payload: Record<string, unknown> = {
         v: PROTOCOL_VERSION,
         session_id: base64urlEncode(backend.randomBytes(SIZES.signatureNonce)),
@@ -560,9 +607,9 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
         other.readMessage(initiator.writeMessage(utf8Encode('{"v":1,"max_frame":65535}')))
         bytes = other.writeMessage(utf8Encode(text))
       }
-      if (m2 === 'text') {
-        ws.send(JSON.stringify(payload))
-        record.sent.push('message 2 as a text frame')
+      if (m2 === 'text' || m2 === 'text-not-utf8') {
+        ws.send(m2 === 'text' ? JSON.stringify(payload) : NOT_UTF8, { binary: false })
+        record.sent.push(m2 === 'text' ? 'message 2 as a text frame' : 'a text frame that is not UTF-8 in place of message 2')
         record.broken = true
         return
       }
@@ -635,6 +682,11 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
             ws.send(JSON.stringify(notification(n)))
             record.broken = true
             break
+          case 'text-not-utf8':
+            // §7.5: judged by its type alone, so 4400, not the 1007 of RFC 6455 §8.1.
+            ws.send(NOT_UTF8, { binary: false })
+            record.broken = true
+            break
           case 'short':
             ws.send(backend.randomBytes(SIZES.aeadTag - 1))
             record.broken = true
@@ -652,6 +704,13 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
       }
       if (ended) return
       if (script.closeInsteadOfResponse !== undefined) return closeWith(script.closeInsteadOfResponse)
+      if (script.framingInsteadOfResponse !== undefined) {
+        // Written past ws, which would never send these; ws still reads the client's answer.
+        raw.write(framingFault(script.framingInsteadOfResponse, backend.randomBytes(4)))
+        record.sent.push(`a raw frame: ${script.framingInsteadOfResponse}`)
+        record.broken = true
+        return
+      }
       const response = { jsonrpc: '2.0', id: request.id ?? null, result: request.params ?? null }
       record.response = response
       ws.send(sealJson(response))
@@ -673,6 +732,7 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
         try {
           const payload = JSON.parse(utf8Decode(handshake.readMessage(frame))) as { max_frame?: unknown }
           record.message1 = { e: base64urlEncode(frame.subarray(0, SIZES.x25519Key)), payload }
+          record.message1At = Date.now()
           record.frames.push({ binary: true, size: frame.length, note: 'message 1' })
           if (typeof payload.max_frame === 'number') clientMaxFrame = payload.max_frame
         } catch {

@@ -31,12 +31,29 @@ export const M_COMPRESSED_HEX = '02886e2f97ace46e55ba9dd7242579f2993b64e16ef3dca
 export const N_COMPRESSED_HEX = '03d8bbd6c639c62937b04d997f38c3770719c629d7014d49a24b4f98baa1292b49'
 
 /**
- * w*M and w*N are computed in every run, so M and N get the same precomputed wNAF tables that
+ * w*M and w*N are computed in every run, so M and N get precomputed wNAF tables like the one
  * @noble/curves keeps for P (window 8, built on first use).
  */
 const FIXED_POINT_WINDOW = 8
+// @noble/curves' window for P, and its "no table" window (a small constant-time fixed window).
+const BASE_WINDOW = 6
+const NO_TABLE = 1
 export const M: Point = P256Point.fromHex(M_COMPRESSED_HEX).precompute(FIXED_POINT_WINDOW)
 export const N: Point = P256Point.fromHex(N_COMPRESSED_HEX).precompute(FIXED_POINT_WINDOW)
+
+/**
+ * Whether P, M and N multiply through precomputed tables (the default). A table costs thousands
+ * of point additions to build and pays off only over many pairings: a process that pairs once
+ * and exits (a CLI, a harness adapter) spends about three times the CPU on the tables that it
+ * spends on the pairing. Turning them off keeps every multiplication constant-time (the table-less
+ * path of @noble/curves is a fixed window) and changes no result. It is process-wide: it also
+ * sets the window of @noble/curves' shared P-256 base point.
+ */
+export function useFixedPointTables(enabled: boolean): void {
+  P.precompute(enabled ? BASE_WINDOW : NO_TABLE)
+  M.precompute(enabled ? FIXED_POINT_WINDOW : NO_TABLE)
+  N.precompute(enabled ? FIXED_POINT_WINDOW : NO_TABLE)
+}
 
 /** RFC 9382 §4: the fixed prefix of the HKDF info that derives KcA || KcB (followed by AAD). */
 export const CONFIRMATION_KEYS_INFO = 'ConfirmationKeys'

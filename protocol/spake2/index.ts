@@ -4,7 +4,7 @@
  * clients use; the lower-level steps are exported for the RFC vector tests and the vector
  * generator, which inject x and y and print every intermediate.
  */
-export { M, N, M_COMPRESSED_HEX, N_COMPRESSED_HEX, type Point } from './constants.ts'
+export { M, N, M_COMPRESSED_HEX, N_COMPRESSED_HEX, useFixedPointTables, type Point } from './constants.ts'
 export { randomScalar, requireScalar, scalarToBytes } from './scalar.ts'
 export { computeShare, decodeShare, encodeShare, sharedPoint, type Role } from './share.ts'
 export { transcript, type TranscriptFields } from './transcript.ts'

@@ -6,7 +6,7 @@ import { base64urlDecode, base64urlEncode } from '../../../protocol/encoding.ts'
 import { PATHS, PROBLEMS, type ProblemEntry } from '../../../protocol/registry.ts'
 import { encodeShare, N, passwordScalar } from '../../../protocol/spake2/index.ts'
 import { fail, firstFailure } from '../../verdicts.ts'
-import { failedVerification, noCredentials, nothingSentTo, reportedProblem, stopped, succeeded } from '../checks.ts'
+import { failedVerification, noCredentials, nothingSentTo, reportedProblem, succeeded } from '../checks.ts'
 import { requestsTo } from '../device.ts'
 import type { Rewrite } from '../device.ts'
 import { beforePairFinish, clientCase, pairingCase } from './common.ts'
@@ -32,7 +32,7 @@ const verification = (id: string, requirement: string, title: string, script: Pa
   ])
 
 const answerInvalid = (id: string, title: string, script: Parameters<typeof pairingCase>[3], why: string) =>
-  pairingCase(id, 'pw-pair-5.9-client-answer-schema', title, script, (o) => [stopped(o, why)])
+  pairingCase(id, 'pw-pair-5.9-client-answer-schema', title, script, (o) => [failedVerification(o, why)])
 
 const refused = (id: string, endpoint: 'pairStart' | 'pairFinish', entry: ProblemEntry, extra: Record<string, unknown> = {}) =>
   pairingCase(id, 'pw-pair-5.9-client-refusal', `${endpoint === 'pairStart' ? 'pair/start' : 'pair/finish'} answered ${entry.status} ${entry.name} ends the attempt, reported`,
@@ -80,7 +80,7 @@ export const pairingCases = [
       const path = ctx.credentialsPath()
       const o = await ctx.pair(device, path)
       const left = await readdir(dirname(path))
-      return firstFailure(stopped(o, 'cB does not verify'), noCredentials(o),
+      return firstFailure(failedVerification(o, 'cB does not verify'), noCredentials(o),
         left.length === 0 ? null : fail('the client left files of a failed pairing', 'an empty directory', left))
     }),
   clientCase('5.9-client-requests', 'pw-pair-5.9-client-requests',
@@ -107,7 +107,7 @@ export const pairingCases = [
     'a refused pair/start is not followed by pair/finish or a ticket request', async (ctx) => {
       const device = await ctx.device({ pairStart: { problem: PROBLEMS.pairingWindowClosed } })
       const o = await ctx.pair(device, ctx.credentialsPath())
-      return firstFailure(stopped(o, 'pair/start refused'), nothingSentTo(o, PATHS.pairFinish, 'pair/start refused'),
+      return firstFailure(reportedProblem(o, PROBLEMS.pairingWindowClosed), nothingSentTo(o, PATHS.pairFinish, 'pair/start refused'),
         nothingSentTo(o, PATHS.tickets, 'pair/start refused'), noCredentials(o))
     }),
 ]

@@ -1,7 +1,7 @@
 /** Client mode, spec §6.6: how a client uses tickets. */
 import { PATHS, PROBLEMS } from '../../../protocol/registry.ts'
 import { fail, firstFailure } from '../../verdicts.ts'
-import { noSession, reportedProblem, stopped, succeeded } from '../checks.ts'
+import { failedVerification, noSession, reportedProblem, succeeded } from '../checks.ts'
 import { requestsTo, sessionsOf } from '../device.ts'
 import { clientCase, sessionCase } from './common.ts'
 
@@ -21,7 +21,7 @@ export const ticketCases = [
   sessionCase('6.6-client-expiry', 'pw-ticket-6.6-client-expiry',
     'a ticket whose expires_at is 10 minutes past is not presented',
     { tickets: { rewrite: (a) => ({ ...a, expires_at: Math.floor(Date.now() / 1000) - 600 }) } },
-    (o) => [stopped(o, 'the ticket expired 10 minutes ago'), noSession(o, 'the ticket expired 10 minutes ago')]),
+    (o) => [failedVerification(o, 'the ticket expired 10 minutes ago'), noSession(o, 'the ticket expired 10 minutes ago')]),
   sessionCase('6.6-client-refused-unknown-key', 'pw-ticket-6.6-client-refused',
     'a ticket request refused 401 unknown-key opens no WebSocket and is reported',
     { tickets: { problem: PROBLEMS.unknownKey } },
@@ -39,7 +39,7 @@ export const ticketCases = [
     { upgrade: PROBLEMS.ticketInvalid },
     (o) => {
       const tickets = sessionsOf(o.log).map((s) => s.ticket)
-      return [stopped(o, 'the upgrade was refused'),
+      return [reportedProblem(o, PROBLEMS.ticketInvalid),
         new Set(tickets).size === tickets.length ? null : fail('the client presented a refused ticket again', 'each ticket once', tickets.length)]
     }),
 ]

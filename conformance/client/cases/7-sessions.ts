@@ -1,10 +1,11 @@
 /** Client mode, spec §7: the session as the client runs it (Table 7-2). */
-import { CLOSES, PATHS, type CloseEntry } from '../../../protocol/registry.ts'
+import { CLOSES, LIMIT_DEFAULTS, PATHS, type CloseEntry } from '../../../protocol/registry.ts'
 import { fail, firstFailure } from '../../verdicts.ts'
 import {
-  clientClosedWith, failedVerification, nothingAfterBreak, noResponseDelivered, reportedClose, stopped, succeeded, theSession,
+  ADAPTER_EXIT, clientClosedWith, clientClosedWithCode, exitedWithoutClose, failedVerification, nothingAfterBreak, noResponseDelivered,
+  reportedClose, succeeded, theSession,
 } from '../checks.ts'
-import type { Message2Fault, SessionStep } from '../device.ts'
+import { requestsTo, type FramingFault, type Message2Fault, type SessionStep } from '../device.ts'
 import { ECHO, ECHO_PARAMS } from '../model.ts'
 import { clientCase, sessionCase } from './common.ts'
 
@@ -25,6 +26,38 @@ const deviceClose = (close: CloseEntry, where: 'message-2' | 'response') =>
     `a device close ${close.code} ${close.reason} ${where === 'message-2' ? 'in place of message 2' : 'in place of the response'} is reported as that close`,
     where === 'message-2' ? { message2: { close } } : { closeInsteadOfResponse: close },
     (o) => [reportedClose(o, close), noResponseDelivered(o)])
+
+// RFC 6455 §7.4.1: the codes of a failed connection (spec §7.9 pw-sess-7.9-client-framing).
+const PROTOCOL_ERROR = 1002
+const INVALID_PAYLOAD = 1007
+
+const framing = (fault: FramingFault, title: string, code: number) =>
+  sessionCase(`7.9-client-framing-${fault}`, 'pw-sess-7.9-client-framing', title, { framingInsteadOfResponse: fault }, (o) => {
+    const session = theSession(o)
+    return [exitedWithoutClose(o, ADAPTER_EXIT.verification, `a framing failure of the device (${fault})`), noResponseDelivered(o),
+      clientClosedWithCode(session, code)]
+  })
+
+// §7.4 pw-sess-7.4-client-gives-up: the device advertises this handshake_timeout and never sends
+// message 2. The client's close must come after it (less a margin for a client whose timer
+// starts before the upgrade) and well before the default of §4.3, which a client that ignored
+// the advertised value would wait.
+const GIVE_UP_SECONDS = 2
+const GIVE_UP_EARLY_MS = 1000
+const GIVE_UP_LATE_MS = 6000
+
+const givesUp = sessionCase('7.4-client-gives-up', 'pw-sess-7.4-client-gives-up',
+  `no message 2: the client waits the advertised handshake_timeout (${GIVE_UP_SECONDS} s), closes 1000 normal and reports a timeout`,
+  { message2: 'silent', discovery: { rewrite: (d) => ({ ...d, limits: { ...(d['limits'] as object), handshake_timeout: GIVE_UP_SECONDS } }) } },
+  (o) => {
+    const session = theSession(o)
+    // A client that did not read discovery for the call waits the default (§7.4).
+    const seconds = requestsTo(o.log, PATHS.discovery).length > 0 ? GIVE_UP_SECONDS : LIMIT_DEFAULTS.handshake_timeout
+    const waited = session.clientClose === undefined || session.message1At === undefined ? undefined : session.clientClose.at - session.message1At
+    const inTime = waited !== undefined && waited >= seconds * 1000 - GIVE_UP_EARLY_MS && waited <= seconds * 1000 + GIVE_UP_LATE_MS
+    return [clientClosedWith(session, CLOSES.normal), exitedWithoutClose(o, ADAPTER_EXIT.usage, 'giving up on message 2 (a timeout)'),
+      inTime ? null : fail(`the client did not give up ${seconds} s after message 1`, `${seconds * 1000 - GIVE_UP_EARLY_MS}..${seconds * 1000 + GIVE_UP_LATE_MS} ms`, waited === undefined ? 'no Close' : `${waited} ms`)]
+  })
 
 const echoed = (o: Parameters<typeof succeeded>[0], expected: unknown) => {
   const out = o.run.stdoutJson
@@ -54,6 +87,8 @@ export const sessionCases = [
   message2('7.4-client-message-2-small-max-frame', 'payload-small-max-frame', 'a message 2 payload with max_frame 512 closes handshake-failed'),
   message2('7.4-client-message-2-not-json', 'payload-not-json', 'a message 2 payload that is not JSON closes handshake-failed'),
   message2('7.5-client-message-2-text', 'text', 'message 2 as a text frame closes malformed-frame (check order: type before Noise)', CLOSES.malformedFrame, 'pw-sess-7.5-check-order'),
+  message2('7.5-client-message-2-text-not-utf8', 'text-not-utf8', 'a text frame that is not UTF-8 in place of message 2 closes malformed-frame, not 1007', CLOSES.malformedFrame, 'pw-sess-7.5-client-frame-checks'),
+  givesUp,
   badFrame('7.5-client-bit-flip', ['bit-flip'], 'a transport frame with one bit flipped closes frame-auth-failed and nothing is delivered', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
   badFrame('7.5-client-replayed-frame', ['replay'], 'a transport frame sent twice closes frame-auth-failed at the replay', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
   badFrame('7.5-client-skipped-counter', ['skip-counter'], 'a frame sealed with counter n + 1 (one dropped) closes frame-auth-failed', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
@@ -61,6 +96,7 @@ export const sessionCases = [
   badFrame('7.5-client-truncated-frame', ['truncate'], 'a transport frame one byte short closes frame-auth-failed', CLOSES.frameAuthFailed, 'pw-sess-7.5-auth-failure'),
   badFrame('7.5-client-no-delivery-after-failure', ['notification', 'bit-flip'], 'after a failed frame the response that follows is not delivered', CLOSES.frameAuthFailed, 'pw-sess-7.5-no-delivery-after-failure'),
   badFrame('7.5-client-text-frame', ['text'], 'a text frame after message 2 closes malformed-frame', CLOSES.malformedFrame, 'pw-sess-7.5-client-frame-checks'),
+  badFrame('7.5-client-text-not-utf8', ['text-not-utf8'], 'a text frame that is not UTF-8 closes malformed-frame, not 1007', CLOSES.malformedFrame, 'pw-sess-7.5-client-frame-checks'),
   badFrame('7.5-client-short-frame', ['short'], 'a 15-byte frame closes malformed-frame', CLOSES.malformedFrame, 'pw-sess-7.5-client-frame-checks'),
   badFrame('7.5-client-empty-frame', ['empty'], 'an empty binary frame closes malformed-frame', CLOSES.malformedFrame, 'pw-sess-7.5-client-frame-checks'),
   badFrame('7.5-client-oversize-frame', ['oversize'], 'a frame over the max_frame of message 1 closes frame-too-large', CLOSES.frameTooLarge, 'pw-sess-7.5-client-frame-checks'),
@@ -71,7 +107,7 @@ export const sessionCases = [
       const session = theSession(o)
       const largest = Math.max(0, ...session.frames.filter((f) => f.note !== 'message 1').map((f) => f.size))
       return firstFailure(largest <= 1024 ? null : fail('the client sent a frame over the device\'s max_frame', 'frames <= 1024 bytes', `${largest} bytes`),
-        stopped(o, 'the request does not fit the device\'s max_frame'))
+        exitedWithoutClose(o, ADAPTER_EXIT.usage, 'a request that does not fit the device\'s max_frame'))
     }),
   sessionCase('7.5-client-no-cleartext', 'pw-sess-7.5-no-cleartext', 'every frame after message 1 is a transport message that authenticates', {}, (o) => {
     const session = theSession(o)
@@ -125,4 +161,8 @@ export const sessionCases = [
   deviceClose(CLOSES.idleTimeout, 'response'),
   deviceClose(CLOSES.frameTooLarge, 'response'),
   deviceClose(CLOSES.frameAuthFailed, 'response'),
+  framing('masked-frame', 'a masked frame from the device fails the connection with 1002, reported as exit 2', PROTOCOL_ERROR),
+  framing('reserved-bits', 'a frame with RSV1 set fails the connection with 1002, reported as exit 2', PROTOCOL_ERROR),
+  framing('close-code-1005', 'a Close carrying 1005 fails the connection with 1002, reported as exit 2', PROTOCOL_ERROR),
+  framing('close-reason-not-utf8', 'a Close whose reason is not UTF-8 fails the connection with 1007, reported as exit 2', INVALID_PAYLOAD),
 ]

@@ -1,7 +1,7 @@
 /** Client mode, spec §8: the signed requests a client sends (its ticket requests, §6.1). */
 import { PATHS, PROBLEMS, problemType } from '../../../protocol/registry.ts'
 import { fail, firstFailure, type FailVerdict } from '../../verdicts.ts'
-import { succeeded, stopped } from '../checks.ts'
+import { reportedProblem, succeeded } from '../checks.ts'
 import { requestsTo, type HttpRecord } from '../device.ts'
 import type { Outcome } from '../model.ts'
 import { clientCase, sessionCase } from './common.ts'
@@ -64,7 +64,7 @@ export const signedCases = [
       const sent = ticketRequests(o)
       const nonces = sent.map((r) => r.signature?.nonce)
       const error = (o.run.stderrJson as { error?: { problem?: unknown } } | undefined)?.error
-      return firstFailure(stopped(o, 'every ticket request is refused clock-skew'),
+      return firstFailure(reportedProblem(o, PROBLEMS.clockSkew),
         sent.length <= 2 ? null : fail('the client sent the request again more than once', 'at most 2 ticket requests', sent.length),
         new Set(nonces).size === nonces.length ? null : fail('the client resent a request unchanged', 'a fresh nonce each time', nonces),
         error?.problem === problemType(PROBLEMS.clockSkew) ? null : fail('the client did not report the clock-skew problem', problemType(PROBLEMS.clockSkew), error ?? o.run.stderr.slice(0, 200)))

@@ -11,7 +11,7 @@ import { checkProperty } from '../../property-check.ts'
 import { fail, type FailVerdict } from '../../verdicts.ts'
 
 const firstFail = (...checks: (FailVerdict | null)[]): FailVerdict | null => checks.find((c) => c !== null) ?? null
-import { clientClosedWith, credentialsOwnerOnly, failedVerification, noCredentials, noResponseDelivered, stopped, succeeded, theSession } from '../checks.ts'
+import { clientClosedWith, credentialsOwnerOnly, failedVerification, noCredentials, noResponseDelivered, succeeded, theSession } from '../checks.ts'
 import type { Rewrite, SessionStep } from '../device.ts'
 import type { ClientCaseContext, Paired } from '../model.ts'
 import { clientCase } from './common.ts'
@@ -87,7 +87,7 @@ const pairingAnswers = clientCase('5.9-client-pairing-answers', 'pw-pair-5.9-cli
         const device = await c.device(field === 'none' ? {} : inStart ? { pairStart: { rewrite } } : { pairFinish: { rewrite } })
         const o = await c.pair(device, c.credentialsPath())
         if (field === 'none') return firstFail(succeeded(o), credentialsOwnerOnly(o))
-        return firstFail(stopped(o, `${field} ${how}`), noCredentials(o))
+        return firstFail(failedVerification(o, `${field} ${how}`), noCredentials(o))
       },
     })
   })

@@ -22,9 +22,6 @@ TICKETS, SESSION_PATH = "/pairwire/v1/tickets", "/pairwire/v1/ws"
 CLIENT_MAX_FRAME = 65535  # spec 7.4: the largest frame this client accepts, the Noise maximum
 TAG_BYTES = 16
 NORMAL = 1000
-# Spec 4.3 default handshake_timeout: how long this client waits for message 2. Giving up is a
-# timeout (exit 3) closed with 1000 normal; 4408 is the device's code (spec 7.9).
-HANDSHAKE_WAIT = 10
 
 
 def prologue(client_id, device_id):
@@ -58,8 +55,12 @@ def session_url(device, ticket):
 
 
 class ClientSession:
-    def __init__(self, ws, credentials):
+    def __init__(self, ws, credentials, handshake_wait):
         self.ws = ws
+        # Spec 7.4 pw-sess-7.4-client-gives-up: the device's advertised handshake_timeout is how
+        # long this client waits for message 2 after message 1. Giving up is a timeout (exit 3)
+        # closed with 1000 normal; 4408 is the device's code (spec 7.9).
+        self.handshake_wait = handshake_wait
         self.handshake = Handshake(True, credentials.pairing_key,
                                    prologue(credentials.client_id, credentials.device_id),
                                    os.urandom(32))  # spec 13.3: a fresh ephemeral per session
@@ -83,7 +84,7 @@ class ClientSession:
         self.ws.send_binary(self.handshake.write(json_text(
             {"v": 1, "max_frame": CLIENT_MAX_FRAME}).encode("utf-8")))
         deadline = self.ws.deadline
-        self.ws.deadline = min(deadline, time.monotonic() + HANDSHAKE_WAIT)
+        self.ws.deadline = min(deadline, time.monotonic() + self.handshake_wait)
         frame = self.next_frame(MIN_HANDSHAKE)
         self.ws.deadline = deadline
         try:
@@ -124,17 +125,18 @@ class ClientSession:
                 continue  # a notification, or anything that is not a response to us
 
 
-def call(device, credentials, method, params, alg, skew, timeout):
-    """Spec 12.3 `call`: returns the JSON text of the response, as received."""
+def call(device, credentials, method, params, alg, limits, timeout):
+    """Spec 12.3 `call`: returns the JSON text of the response, as received. `limits` are those
+    of the discovery document read for this call (spec 4.3)."""
     deadline = time.monotonic() + timeout
-    ticket = request_ticket(device, credentials, alg, skew, deadline)
+    ticket = request_ticket(device, credentials, alg, limits["skew"], deadline)
     try:
         ws = websocket.WebSocket.connect(session_url(device, ticket), CLIENT_MAX_FRAME, deadline)
     except websocket.Refused as refused:  # spec 7.2: the gate answers with a problem
         raise refusal(refused.status, {"content-type": refused.content_type}, refused.body)
     except (OSError, ValueError) as error:
         raise Failure.usage("the session could not be opened: %s" % error)
-    session = ClientSession(ws, credentials)
+    session = ClientSession(ws, credentials, limits["handshake_timeout"])
     try:
         session.open()
         request = {"jsonrpc": "2.0", "id": 1, "method": method}

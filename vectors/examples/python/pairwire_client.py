@@ -101,7 +101,7 @@ def run(command, values):
     if command == "call":
         params = params_of(values["params"])
         return client_session.call(device, credentials, values["method"], params, alg,
-                                   discovery["limits"]["skew"], timeout)
+                                   discovery["limits"], timeout)
     if command == "signed-call":
         params = params_of(values["params"])
         return client_http.signed_rpc(device, credentials, values["method"], params, alg,
