@@ -572,6 +572,9 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
       const expected = pings.shift()
       record.pongs.push({ matched: expected !== undefined && Buffer.compare(Buffer.from(expected), data) === 0 })
     })
+    // A client that breaks RFC 6455 (an echoed Close reason that is not UTF-8, say) makes ws
+    // emit 'error' and close 1002/1007; the harness records the close and must not crash.
+    ws.on('error', () => {})
     ws.on('close', (code: number, reason: Buffer) => {
       ended = true
       // ws reports 1005 for a Close without a code and 1006 for none at all.
