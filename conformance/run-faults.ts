@@ -129,7 +129,7 @@ export const CLIENT_FAULT_CATCHERS: Readonly<Record<string, string>> = {
   'no-discovery-size-limit': '4.4-client-discovery-oversize',
   'reuse-ephemeral': '13.3-client-fresh-ephemeral',
   'skip-cross-limit-check': '4.4-client-discovery-pin-ttl-over-max',
-  'give-up-with-4408': '7.4-client-gives-up',
+  'give-up-with-handshake-timeout': '7.4-client-gives-up',
   'ignore-advertised-handshake-timeout': '7.4-client-gives-up',
   'close-1007-on-text': '7.5-client-text-not-utf8',
   'accept-close-reason-not-utf8': '7.9-client-framing-close-reason-not-utf8',

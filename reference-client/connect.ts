@@ -44,7 +44,7 @@ function withinHandshake(
     const fail = (error: ClientError) => (clearTimeout(timer), reject(error))
     const timer = setTimeout(() => {
       fail(ClientError.transport('the session handshake timed out'))
-      const close = clientFault('give-up-with-4408') ? CLOSES.handshakeTimeout : CLOSES.normal
+      const close = clientFault('give-up-with-handshake-timeout') ? CLOSES.handshakeTimeout : CLOSES.normal
       channel.close(close.code, close.reason)
     }, timeoutMs)
     // Only once open: a socket that never opened reports why through `opened` instead.
