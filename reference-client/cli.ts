@@ -32,7 +32,6 @@ import {
 import { humanMessage, USAGE, wantsHelp } from './cli-human.ts'
 import { ClientError } from './errors.ts'
 import { pair } from './pair.ts'
-import { checkRelayedDevice, relayTransport } from './relay.ts'
 import { signedRequest, unpair } from './signed.ts'
 import { callZaparoo, pairZaparoo, readZaparooCredentials } from './zaparoo.ts'
 import { CLIENT_FAULTS, clientFault } from './faults.ts'
@@ -69,6 +68,9 @@ async function runZaparoo(command: Command): Promise<object> {
 
 /** pair, call, signed-call and unpair through a relay (spec §15.5, reference-client/relay.ts). */
 async function runRelayed(command: Command, relay: NonNullable<Command['relay']>): Promise<object> {
+  // Loaded only for --relay: relay.ts brings undici, whose start-up every other command (and
+  // every client-mode adapter run) would pay.
+  const { checkRelayedDevice, relayTransport } = await import('./relay.ts')
   if (command.name === 'pair') {
     await checkWritableLocation(command.credentials)
     const transport = relayTransport(relay.url, relay.deviceId ?? '')
