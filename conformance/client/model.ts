@@ -66,6 +66,12 @@ export interface ClientCaseDefinition {
   readonly level: Level
   readonly requirement: string
   readonly title: string
+  /**
+   * A property case: dozens of adapter runs. The runner starts these first, so that none is
+   * left running alone at the end while the other workers idle (it does not change the report
+   * order).
+   */
+  readonly runsMany?: boolean
   run(ctx: ClientCaseContext): Promise<Verdict>
 }
 

@@ -282,11 +282,15 @@ export async function runClient(options: ClientRunOptions): Promise<RunOutcome> 
     if (first.unusable !== undefined) return unusable(first.unusable)
     if (first.shared !== undefined) workers[0]!.shared = first.shared
     const results: CaseResult[] = new Array(selected.length)
+    // The long cases first (runsMany); results keep the selection's order. A run that stops
+    // at its first failure keeps the given order: its caller put the case it expects first.
+    const heavy = (i: number): number => (options.stopAfterFailure !== true && selected[i]!.runsMany === true ? 1 : 0)
+    const order = selected.map((_, i) => i).sort((a, b) => heavy(b) - heavy(a))
     let next = 0
     let done = 0
     const work = async (worker: Worker): Promise<void> => {
       while (next < selected.length) {
-        const i = next++
+        const i = order[next++]!
         const c = selected[i]!
         const result = await runClientCase(c, adapter, worker, options)
         results[i] = result

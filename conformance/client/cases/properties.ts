@@ -92,4 +92,4 @@ const pairingAnswers = clientCase('5.9-client-pairing-answers', 'pw-pair-5.9-cli
     })
   })
 
-export const propertyCases = [sessionSequences, pairingAnswers]
+export const propertyCases = [sessionSequences, pairingAnswers].map((c) => ({ ...c, runsMany: true }))
