@@ -4,7 +4,7 @@
  * ticket before the upgrade (spec §7.2) surfaces as its problem where the platform can read it,
  * a device that closes during the handshake as its close code and reason.
  */
-import { defaultBackend } from '../protocol/crypto/index.ts'
+import { defaultBackend, platformAsyncPrimitives } from '../protocol/crypto/index.ts'
 import { CLOSES, LIMIT_DEFAULTS } from '../protocol/registry.ts'
 import { secretKeys, type Credentials } from './credentials.ts'
 import { ClientError, socketClosedError } from './errors.ts'
@@ -60,6 +60,8 @@ export async function connect(
   options: ConnectOptions = {},
 ): Promise<Session> {
   const backend = options.backend ?? defaultBackend
+  // Browsers: WebCrypto where it has the primitive (README "Crypto backends"); Node: node:crypto.
+  const primitives = options.primitives ?? (await platformAsyncPrimitives())
   const { pairingKey } = secretKeys(credentials)
   // Spec §4.4: the device must still be the one that was paired; nothing signed goes elsewhere.
   if (options.verifyDiscovery === true) {
@@ -67,7 +69,8 @@ export async function connect(
     const pinned = discovery.device_id === credentials.device_id && discovery.device_key === credentials.device_key
     if (!pinned && !clientFault('ignore-device-key-change')) throw ClientError.verification('device-key')
   }
-  const { ticket, expires_at: expiresAt } = await requestTicket(credentials, options)
+  const signing = primitives === undefined ? options : { ...options, primitives }
+  const { ticket, expires_at: expiresAt } = await requestTicket(credentials, signing)
   // Spec §6.6: a ticket already expired by more than skew on our clock is never presented.
   const now = Math.floor(Date.now() / 1000)
   if (expiresAt < now - LIMIT_DEFAULTS.skew && !clientFault('ignore-ticket-expiry')) {
@@ -78,7 +81,7 @@ export async function connect(
   const timeoutMs = options.handshakeTimeoutMs ?? LIMIT_DEFAULTS.handshake_timeout * 1000
   const handshaken = await withinHandshake(channel, timeoutMs, async () => {
     await channel.opened
-    return clientHandshake(channel, credentials, pairingKey, backend)
+    return clientHandshake(channel, credentials, pairingKey, backend, primitives)
   })
   return new Session(channel, handshaken, options.onNotification)
 }

@@ -209,17 +209,19 @@ export function webCryptoPrimitives(
   return combine(support, support === NONE ? nobleOperations : webOperations(subtle))
 }
 
-let detected: Promise<WebCryptoSupport> | undefined
+let shared: Promise<AsyncPrimitives> | undefined
 
 /**
  * The browser client's primitives: what this platform's crypto.subtle offers, probed once per
- * page (detectWebCrypto), noble for the rest. Each call is a fresh counter over the same probe.
+ * page (detectWebCrypto), noble for the rest. One instance per page, so its counts show what
+ * every session and signed request of the page used.
  */
-export async function browserPrimitives(): Promise<AsyncPrimitives> {
-  detected ??= detectWebCrypto()
-  const support = await detected
-  const subtle = defaultSubtle()
-  return subtle === undefined ? combine(NONE, nobleOperations) : webCryptoPrimitives(support, subtle)
+export function browserPrimitives(): Promise<AsyncPrimitives> {
+  shared ??= detectWebCrypto().then((support) => {
+    const subtle = defaultSubtle()
+    return subtle === undefined ? combine(NONE, nobleOperations) : webCryptoPrimitives(support, subtle)
+  })
+  return shared
 }
 
 /** Operations per second of each primitive, for the page's table (not a test: a measurement). */
