@@ -19,8 +19,9 @@ const subtle = webcrypto.subtle as unknown as SubtleCrypto
 
 async function pairedDevice(t: { teardown(fn: () => unknown): void }) {
   const logStream = new Writable({ write: (_chunk, _encoding, done) => done() })
-  const options = { host: '127.0.0.1', port: 0, store: 'memory', stateDir: null, testHooks: true, faults: [], logStream } as const
-  const device = await createDevice(options)
+  const device = await createDevice({
+    host: '127.0.0.1', port: 0, store: 'memory', stateDir: null, testHooks: true, faults: [], logStream,
+  })
   t.teardown(() => device.close())
   const { pin } = await device.openPairingWindow()
   return pair({ url: device.url, pin, name: 'webcrypto client' })
