@@ -2,9 +2,11 @@
  * WebCrypto (W3C Web Cryptography API, `crypto.subtle`) for the primitives a browser may offer
  * natively: AES-256-GCM everywhere, X25519 and Ed25519 only in newer engines, so each is
  * feature-detected and noble stands in for any that is missing. WebCrypto is asynchronous, so it
- * cannot sit behind the synchronous CryptoBackend (backend.ts) that the Noise and signature code
- * call frame by frame; it is offered as AsyncPrimitives, held to the same results as noble
- * (webcrypto.test.ts) and measured against it by the browser page (reference-client/browser/).
+ * cannot sit behind the synchronous CryptoBackend (backend.ts); it is offered as AsyncPrimitives,
+ * which the browser client uses for the Noise DH and transport (HandshakeState.*Async,
+ * AsyncNoiseTransport) and for request signatures (signRequestAsync). Held to noble's results
+ * (webcrypto.test.ts) and to the external vectors (noise/async-vectors.test.ts,
+ * httpsig/rfc9421-async.test.ts); the browser page measures it against noble.
  * No Node built-ins: `subtle` is a parameter (globalThis.crypto.subtle by default).
  */
 import { nobleBackend } from './noble.ts'
