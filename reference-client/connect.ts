@@ -4,7 +4,7 @@
  * ticket before the upgrade (spec §7.2) surfaces as its problem where the platform can read it,
  * a device that closes during the handshake as its close code and reason.
  */
-import { defaultBackend } from '../protocol/crypto/index.ts'
+import { defaultBackend, platformAsyncPrimitives } from '../protocol/crypto/index.ts'
 import { CLOSES, LIMIT_DEFAULTS } from '../protocol/registry.ts'
 import { secretKeys, type Credentials } from './credentials.ts'
 import { ClientError } from './errors.ts'
@@ -62,6 +62,8 @@ export async function connect(
   options: ConnectOptions = {},
 ): Promise<Session> {
   const backend = options.backend ?? defaultBackend
+  // Browsers: WebCrypto where it has the primitive (README "Crypto backends"); Node: node:crypto.
+  const primitives = options.primitives ?? (await platformAsyncPrimitives())
   const { pairingKey } = secretKeys(credentials)
   // Spec §4.4: the device must still be the one that was paired; nothing signed goes elsewhere.
   let advertisedTimeout: number = LIMIT_DEFAULTS.handshake_timeout
@@ -72,7 +74,8 @@ export async function connect(
     // Spec §7.4 pw-sess-7.4-client-gives-up: the wait for message 2 is the advertised one.
     if (!clientFault('ignore-advertised-handshake-timeout')) advertisedTimeout = discovery.limits.handshake_timeout
   }
-  const { ticket, expires_at: expiresAt } = await requestTicket(credentials, options)
+  const signing = primitives === undefined ? options : { ...options, primitives }
+  const { ticket, expires_at: expiresAt } = await requestTicket(credentials, signing)
   // Spec §6.6: a ticket already expired by more than skew on our clock is never presented.
   const now = Math.floor(Date.now() / 1000)
   if (expiresAt < now - LIMIT_DEFAULTS.skew && !clientFault('ignore-ticket-expiry')) {
@@ -83,7 +86,7 @@ export async function connect(
   const timeoutMs = options.handshakeTimeoutMs ?? advertisedTimeout * 1000
   const handshaken = await withinHandshake(channel, timeoutMs, async () => {
     await channel.opened
-    return clientHandshake(channel, credentials, pairingKey, backend)
+    return clientHandshake(channel, credentials, pairingKey, backend, primitives)
   })
   return new Session(channel, handshaken, options.onNotification)
 }

@@ -9,10 +9,15 @@
  * handshake-failed. So application data sent in clear before message 2, which cannot
  * authenticate, is refused and never delivered.
  */
-import type { CryptoBackend } from '../protocol/crypto/index.ts'
+import type { AsyncPrimitives, CryptoBackend } from '../protocol/crypto/index.ts'
 import { utf8Decode, utf8Encode } from '../protocol/encoding.ts'
 import { isProtocolError } from '../protocol/errors.ts'
-import { HandshakeState, NoiseTransport, sessionPrologue } from '../protocol/noise/index.ts'
+import {
+  AsyncNoiseTransport,
+  HandshakeState,
+  NoiseTransport,
+  sessionPrologue,
+} from '../protocol/noise/index.ts'
 import { CLOSES, PROTOCOL_VERSION, SIZES, type CloseEntry } from '../protocol/registry.ts'
 import { validateMessage, type Message } from '../schemas/validate.ts'
 import type { Credentials } from './credentials.ts'
@@ -25,7 +30,8 @@ import type { CipherState } from '../protocol/noise/index.ts'
 export const CLIENT_MAX_FRAME = SIZES.noiseMaxMessage
 
 export interface Handshaken {
-  readonly transport: NoiseTransport
+  /** Synchronous on Node; asynchronous (WebCrypto AES-GCM) when the client runs on primitives. */
+  readonly transport: NoiseTransport | AsyncNoiseTransport
   readonly device: Message<'handshake-device-payload'>
   /** The receiving CipherState, kept only for the accept-counter-skip fault switch. */
   readonly receive?: CipherState
@@ -51,10 +57,15 @@ export function jsonOf(bytes: Uint8Array): unknown {
 }
 
 /** Noise ReadMessage on message 2, each failure mapped to its close code (spec §7.5). */
-function readMessage2(handshake: HandshakeState, frame: Frame): Uint8Array {
+async function readMessage2(
+  handshake: HandshakeState,
+  frame: Frame,
+  primitives: AsyncPrimitives | undefined,
+): Promise<Uint8Array> {
   if (typeof frame === 'string') throw new Refusal(CLOSES.malformedFrame)
   try {
-    return handshake.readMessage(frame)
+    if (primitives === undefined) return handshake.readMessage(frame)
+    return await handshake.readMessageAsync(frame, primitives.x25519)
   } catch (error) {
     if (isProtocolError(error, 'frame-too-short')) throw new Refusal(CLOSES.malformedFrame, error)
     if (isProtocolError(error, 'frame-too-large')) throw new Refusal(CLOSES.frameTooLarge, error)
@@ -74,23 +85,37 @@ function devicePayload(payload: Uint8Array): Message<'handshake-device-payload'>
   throw new Refusal(CLOSES.handshakeFailed, checked.errors)
 }
 
-/** Runs the handshake on an open channel; on failure the channel is closed with the code. */
+/** e from the primitives (WebCrypto generateKey where it has X25519), or left to the backend. */
+async function ephemeralOf(pairingKey: Uint8Array, primitives: AsyncPrimitives | undefined) {
+  // The reuse-ephemeral fault switch: e derived from the pairing key, the same every session.
+  if (clientFault('reuse-ephemeral')) return { ephemeralPrivateKey: pairingKey.slice() }
+  return primitives === undefined ? {} : { ephemeralKeyPair: await primitives.x25519KeyPair() }
+}
+
+/**
+ * Runs the handshake on an open channel; on failure the channel is closed with the code. With
+ * `primitives` (browsers) e, DH(e, re) and the transport's AES-GCM come from them; the handshake
+ * payloads' AES-GCM and the hashing stay on `backend` (two small messages, not worth an await).
+ */
 export async function clientHandshake(
   channel: SocketChannel,
   credentials: Credentials,
   pairingKey: Uint8Array,
   backend: CryptoBackend,
+  primitives?: AsyncPrimitives,
 ): Promise<Handshaken> {
   const prologue = sessionPrologue(credentials.client_id, credentials.device_id)
-  // The reuse-ephemeral fault switch: e derived from the pairing key, the same every session.
-  const ephemeral = clientFault('reuse-ephemeral') ? { ephemeralPrivateKey: pairingKey.slice() } : {}
+  const ephemeral = await ephemeralOf(pairingKey, primitives)
   const handshake = new HandshakeState({ role: 'initiator', psk: pairingKey, prologue, backend, ...ephemeral })
   const payload = { v: PROTOCOL_VERSION, max_frame: CLIENT_MAX_FRAME }
   channel.send(handshake.writeMessage(utf8Encode(JSON.stringify(payload))))
   const frame = await channel.nextFrame()
   try {
-    const device = devicePayload(readMessage2(handshake, frame))
+    const device = devicePayload(await readMessage2(handshake, frame, primitives))
     const ciphers = handshake.split()
+    if (primitives !== undefined) {
+      return { transport: await AsyncNoiseTransport.from(ciphers, primitives.aes256gcmKey), device }
+    }
     return { transport: new NoiseTransport(ciphers), device, receive: ciphers.receive }
   } catch (error) {
     const refusal = error instanceof Refusal ? error : new Refusal(CLOSES.handshakeFailed, error)

@@ -7,7 +7,7 @@
  * device closes the session, its close code and reason reject what is pending.
  */
 import { utf8Encode } from '../protocol/encoding.ts'
-import type { NoiseTransport } from '../protocol/noise/index.ts'
+import { AsyncNoiseTransport, type NoiseTransport } from '../protocol/noise/index.ts'
 import { CLOSES, SIZES, type CloseEntry } from '../protocol/registry.ts'
 import type { Message } from '../schemas/validate.ts'
 import { ClientError, type CloseInfo, type VerificationStep } from './errors.ts'
@@ -38,12 +38,15 @@ export class Session {
   readonly device: Message<'handshake-device-payload'>
   readonly closed: Promise<CloseInfo>
   readonly #channel: SocketChannel
-  readonly #transport: NoiseTransport
+  readonly #transport: NoiseTransport | AsyncNoiseTransport
   readonly #receiveCipher: CipherState | undefined
   readonly #pending = new Map<number, Pending>()
   readonly #listeners = new Set<NotificationListener>()
   #nextId = 1
   #failure: ClientError | null = null
+  // The async (browser) transport only: one chain per direction (see #send and #receive).
+  #sending: Promise<void> = Promise.resolve()
+  #receiving: Promise<void> = Promise.resolve()
 
   constructor(channel: SocketChannel, handshaken: Handshaken, listener?: NotificationListener) {
     this.device = handshaken.device
@@ -96,35 +99,86 @@ export class Session {
     if (plaintext.length + TAG_BYTES > this.device.max_frame) {
       throw ClientError.usage('the message exceeds the max_frame of the device')
     }
-    this.#channel.send(this.#transport.seal(plaintext))
+    const transport = this.#transport
+    if (!(transport instanceof AsyncNoiseTransport)) return this.#channel.send(transport.seal(plaintext))
+    // Spec §7.5, Noise §5.1: the device's receive counter expects frames in the order of our
+    // nonces. The transport seals in call order; chaining the sends in the same order keeps wire
+    // order = nonce order. A session that ended meanwhile sends nothing more.
+    const sealed = transport.seal(plaintext)
+    this.#sending = this.#sending.then(async () => {
+      const frame = await sealed.catch((cause: unknown) => {
+        this.#closeWith(CLOSES.normal, ClientError.transport('sealing a frame failed', cause))
+      })
+      if (frame !== undefined && this.#failure === null) this.#channel.send(frame)
+    })
   }
 
   #receive(frame: Frame): void {
-    if (typeof frame === 'string' && clientFault('accept-text-frame')) return
-    if (typeof frame === 'string' || frame.length < TAG_BYTES) {
-      return this.#refuse(CLOSES.malformedFrame, 'frame')
+    const transport = this.#transport
+    if (transport instanceof AsyncNoiseTransport) {
+      // Spec §7.5, Noise §5.1: n counts the device's frames, so they are checked, opened and
+      // delivered strictly one after another in arrival order, each open awaited before the next
+      // starts; after a refusal (or the end of the session) nothing queued is delivered. Sends
+      // use the other CipherState, so interleaving them with receives cannot shift a nonce.
+      this.#receiving = this.#receiving.then(() => this.#receiveAsync(transport, frame))
+      return
     }
-    if (frame.length > CLIENT_MAX_FRAME) return this.#refuse(CLOSES.frameTooLarge, 'frame')
+    const bytes = this.#admit(frame)
+    if (bytes === undefined) return
     let plaintext: Uint8Array
     try {
-      plaintext = this.#transport.open(frame)
+      plaintext = transport.open(bytes)
     } catch (cause) {
-      const skipped = this.#openSkipped(frame)
-      if (skipped !== undefined) return this.#dispatch(jsonOf(skipped))
-      if (clientFault('ignore-bad-frame')) return
-      return this.#refuse(CLOSES.frameAuthFailed, 'frame-auth', cause)
+      return this.#openFailed(bytes, cause)
     }
     this.#dispatch(jsonOf(plaintext))
+  }
+
+  async #receiveAsync(transport: AsyncNoiseTransport, frame: Frame): Promise<void> {
+    if (this.#failure !== null) return
+    const bytes = this.#admit(frame)
+    if (bytes === undefined) return
+    let plaintext: Uint8Array
+    try {
+      plaintext = await transport.open(bytes)
+    } catch (cause) {
+      return this.#openFailed(bytes, cause)
+    }
+    if (this.#failure === null) this.#dispatch(jsonOf(plaintext))
+  }
+
+  /** The checks before decryption (spec §7.9): the frame's bytes, or undefined when refused. */
+  #admit(frame: Frame): Uint8Array | undefined {
+    if (typeof frame === 'string' && clientFault('accept-text-frame')) return undefined
+    if (typeof frame === 'string' || frame.length < TAG_BYTES) {
+      this.#refuse(CLOSES.malformedFrame, 'frame')
+      return undefined
+    }
+    if (frame.length > CLIENT_MAX_FRAME) {
+      this.#refuse(CLOSES.frameTooLarge, 'frame')
+      return undefined
+    }
+    return frame
+  }
+
+  #openFailed(frame: Uint8Array, cause: unknown): void {
+    const skipped = this.#openSkipped(frame)
+    if (skipped !== undefined) return this.#dispatch(jsonOf(skipped))
+    if (clientFault('ignore-bad-frame')) return
+    return this.#refuse(CLOSES.frameAuthFailed, 'frame-auth', cause)
   }
 
   /** The accept-counter-skip fault switch: a frame that fails at n is tried at n + 1. */
   #openSkipped(frame: Uint8Array): Uint8Array | undefined {
     const receive = this.#receiveCipher
+    const transport = this.#transport
+    // Only the synchronous transport exposes its CipherState for this switch.
     if (!clientFault('accept-counter-skip') || receive === undefined) return undefined
+    if (transport instanceof AsyncNoiseTransport) return undefined
     const n = receive.nonce
     receive.setNonce(n + 1n)
     try {
-      return this.#transport.open(frame)
+      return transport.open(frame)
     } catch {
       receive.setNonce(n)
       return undefined

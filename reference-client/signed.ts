@@ -5,12 +5,18 @@
  * @target-uri = the absolute URL the request goes to. ed25519 signs with the client seed;
  * hmac-sha256 with HKDF-SHA256(salt empty, IKM pairing key, info LABELS.requestHmacKeyInfo, 32).
  */
-import { defaultBackend, type CryptoBackend } from '../protocol/crypto/index.ts'
+import {
+  defaultBackend,
+  platformAsyncPrimitives,
+  type AsyncPrimitives,
+  type CryptoBackend,
+} from '../protocol/crypto/index.ts'
 import { utf8Encode } from '../protocol/encoding.ts'
 import { isProtocolError } from '../protocol/errors.ts'
 import {
   requestHmacKey,
   signRequest,
+  signRequestAsync,
   type SignatureAlgorithm,
 } from '../protocol/httpsig/index.ts'
 import { PATHS, PROTOCOL_VERSION } from '../protocol/registry.ts'
@@ -33,10 +39,15 @@ export interface SignedRequestOptions {
   readonly alg?: SignatureAlgorithm
   readonly fetch?: FetchFunction
   readonly backend?: CryptoBackend
+  /**
+   * Ed25519 (and, for sessions, X25519 and AES-GCM) from WebCrypto or noble, asynchronously: the
+   * default outside Node (platformAsyncPrimitives); on Node the synchronous backend is used.
+   */
+  readonly primitives?: AsyncPrimitives
 }
 
 /** Options of the helpers built on signedFetch. */
-export type SignedCallOptions = Pick<SignedRequestOptions, 'alg' | 'fetch' | 'backend'>
+export type SignedCallOptions = Pick<SignedRequestOptions, 'alg' | 'fetch' | 'backend' | 'primitives'>
 
 /** Spec §8.3: the hmac-sha256 request key (derived in the protocol core). */
 export { requestHmacKey }
@@ -46,12 +57,13 @@ function bodyBytes(body: SignedRequestOptions['body']): Uint8Array | undefined {
   return utf8Encode(typeof body === 'string' ? body : JSON.stringify(body))
 }
 
-function signatureFields(
+async function signatureFields(
   credentials: Credentials,
   options: SignedRequestOptions,
   url: string,
   body?: Uint8Array,
 ) {
+  const primitives = options.primitives ?? (await platformAsyncPrimitives())
   const backend = options.backend ?? defaultBackend
   const alg = options.alg ?? 'ed25519'
   const keys = secretKeys(credentials)
@@ -63,7 +75,8 @@ function signatureFields(
     ? { nonce: base64urlEncode(backend.sha256(utf8Encode(credentials.client_id)).subarray(0, 16)) }
     : {}
   try {
-    return signRequest({ request, keyid: credentials.client_id, alg, key, created, backend, ...nonce })
+    const signing = { request, keyid: credentials.client_id, alg, key, created, backend, ...nonce }
+    return primitives === undefined ? signRequest(signing) : await signRequestAsync(signing, primitives.ed25519Sign)
   } catch (error) {
     if (isProtocolError(error, 'unsupported-algorithm')) {
       throw ClientError.usage('alg must be ed25519 or hmac-sha256')
@@ -80,7 +93,7 @@ export async function signedFetch(
   const fetchFn = await resolveFetch(options.fetch)
   const url = endpoint(credentials.url, options.path)
   const body = bodyBytes(options.body)
-  const fields = signatureFields(credentials, options, url, body)
+  const fields = await signatureFields(credentials, options, url, body)
   const headers: Record<string, string> = { ...fields }
   if (body !== undefined) headers['content-type'] = JSON_MEDIA_TYPE
   const init: RequestInit = { method: options.method, headers }

@@ -1,8 +1,9 @@
 /**
  * The one small interface behind which the primitives live (DESIGN §2). Two implementations are
  * held to the same external vectors and cross-checked byte for byte: `noble` (portable, used in
- * browsers) and `node` (node:crypto, several times faster on Node). All calls are synchronous:
- * WebCrypto is async and much slower per message, so it is never used on the hot path.
+ * browsers) and `node` (node:crypto, several times faster on Node). All calls are synchronous,
+ * which is what Node's client, server and harness use. The browser client's asynchronous path
+ * (WebCrypto where the browser has the primitive) is AsyncPrimitives, webcrypto.ts.
  * SPAKE2's P-256 point arithmetic is not here: it always uses @noble/curves.
  */
 

@@ -2,9 +2,11 @@
  * WebCrypto (W3C Web Cryptography API, `crypto.subtle`) for the primitives a browser may offer
  * natively: AES-256-GCM everywhere, X25519 and Ed25519 only in newer engines, so each is
  * feature-detected and noble stands in for any that is missing. WebCrypto is asynchronous, so it
- * cannot sit behind the synchronous CryptoBackend (backend.ts) that the Noise and signature code
- * call frame by frame; it is offered as AsyncPrimitives, held to the same results as noble
- * (webcrypto.test.ts) and measured against it by the browser page (reference-client/browser/).
+ * cannot sit behind the synchronous CryptoBackend (backend.ts); it is offered as AsyncPrimitives,
+ * which the browser client uses for the Noise DH and transport (HandshakeState.*Async,
+ * AsyncNoiseTransport) and for request signatures (signRequestAsync). Held to noble's results
+ * (webcrypto.test.ts) and to the external vectors (noise/async-vectors.test.ts,
+ * httpsig/rfc9421-async.test.ts); the browser page measures it against noble.
  * No Node built-ins: `subtle` is a parameter (globalThis.crypto.subtle by default).
  */
 import { nobleBackend } from './noble.ts'
@@ -15,15 +17,42 @@ export interface WebCryptoSupport {
   readonly ed25519: boolean
 }
 
-/** The primitives the page and its benchmark use, each from WebCrypto or noble. */
-export interface AsyncPrimitives {
-  /** Which implementation each primitive uses. */
-  readonly sources: Readonly<Record<'aesGcm' | 'x25519' | 'ed25519', 'webcrypto' | 'noble'>>
-  aes256gcmSeal(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>
-  aes256gcmOpen(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, sealed: Uint8Array): Promise<Uint8Array | null>
+export type Primitive = 'aesGcm' | 'x25519' | 'ed25519'
+
+/** One AES-256-GCM key, imported once: the session transport seals and opens many frames with it. */
+export interface AeadKey {
+  seal(nonce: Uint8Array, ad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>
+  /** The plaintext, or null when authentication fails. */
+  open(nonce: Uint8Array, ad: Uint8Array, sealed: Uint8Array): Promise<Uint8Array | null>
+}
+
+export interface X25519KeyPair {
+  readonly privateKey: Uint8Array
+  readonly publicKey: Uint8Array
+}
+
+interface Operations {
+  aes256gcmKey(key: Uint8Array): Promise<AeadKey>
+  x25519KeyPair(): Promise<X25519KeyPair>
   x25519(privateKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array>
   ed25519Sign(seed: Uint8Array, message: Uint8Array): Promise<Uint8Array>
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>
+}
+
+/**
+ * The primitives the browser client (its Noise DH and transport, its request signatures) and the
+ * page's benchmark use, each from WebCrypto or noble.
+ */
+export interface AsyncPrimitives extends Operations {
+  /** Which implementation each primitive uses. */
+  readonly sources: Readonly<Record<Primitive, 'webcrypto' | 'noble'>>
+  /**
+   * Operations run so far by this object, per primitive (an AES-GCM seal or open, an X25519 key
+   * pair or DH, an Ed25519 sign or verify): how the page shows which backend did the work.
+   */
+  readonly counts: Readonly<Record<Primitive, number>>
+  aes256gcmSeal(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>
+  aes256gcmOpen(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, sealed: Uint8Array): Promise<Uint8Array | null>
 }
 
 // RFC 8410 §7 PKCS#8 wrappings of a raw 32-byte private key: WebCrypto imports private
@@ -77,67 +106,124 @@ export async function detectWebCrypto(
 
 const noble = nobleBackend
 
-/** Only noble, as async calls: the baseline the page measures WebCrypto against. */
-export const noblePrimitives: AsyncPrimitives = {
-  sources: { aesGcm: 'noble', x25519: 'noble', ed25519: 'noble' },
-  aes256gcmSeal: async (k, n, ad, p) => noble.aes256gcmSeal(k, n, ad, p),
-  aes256gcmOpen: async (k, n, ad, s) => noble.aes256gcmOpen(k, n, ad, s),
+const nobleOperations: Operations = {
+  aes256gcmKey: async (key) => {
+    const k = key.slice()
+    return {
+      seal: async (nonce, ad, plaintext) => noble.aes256gcmSeal(k, nonce, ad, plaintext),
+      open: async (nonce, ad, sealed) => noble.aes256gcmOpen(k, nonce, ad, sealed),
+    }
+  },
+  x25519KeyPair: async () => {
+    const privateKey = noble.randomBytes(32)
+    return { privateKey, publicKey: noble.x25519PublicKey(privateKey) }
+  },
   x25519: async (priv, pub) => noble.x25519(priv, pub),
   ed25519Sign: async (seed, m) => noble.ed25519Sign(seed, m),
   ed25519Verify: async (pub, m, sig) => noble.ed25519Verify(pub, m, sig),
 }
 
-/** WebCrypto for each primitive `support` says it has, noble for the others. */
-export function webCryptoPrimitives(
-  support: WebCryptoSupport,
-  subtle: SubtleCrypto = defaultSubtle()!,
-): AsyncPrimitives {
-  const aes = (key: Uint8Array, usage: KeyUsage) => subtle.importKey('raw', buf(key), 'AES-GCM', false, [usage])
+function webOperations(subtle: SubtleCrypto): Operations {
   const gcm = (nonce: Uint8Array, ad: Uint8Array) => ({ name: 'AES-GCM', iv: buf(nonce), additionalData: buf(ad), tagLength: 128 })
+  return {
+    async aes256gcmKey(raw) {
+      const key = await subtle.importKey('raw', buf(raw), 'AES-GCM', false, ['encrypt', 'decrypt'])
+      return {
+        seal: async (nonce, ad, plaintext) => new Uint8Array(await subtle.encrypt(gcm(nonce, ad), key, buf(plaintext))),
+        async open(nonce, ad, sealed) {
+          try {
+            return new Uint8Array(await subtle.decrypt(gcm(nonce, ad), key, buf(sealed)))
+          } catch {
+            return null
+          }
+        },
+      }
+    },
+    async x25519KeyPair() {
+      // Extractable: the Noise HandshakeState holds e as raw bytes (and wipes them after Split).
+      const pair = (await subtle.generateKey({ name: 'X25519' }, true, ['deriveBits'])) as CryptoKeyPair
+      const publicKey = new Uint8Array(await subtle.exportKey('raw', pair.publicKey))
+      const privateKey = new Uint8Array(await subtle.exportKey('pkcs8', pair.privateKey)).slice(PKCS8_PREFIX.x25519.length)
+      return { privateKey, publicKey }
+    },
+    async x25519(privateKey, publicKey) {
+      const priv = await subtle.importKey('pkcs8', pkcs8('x25519', privateKey), { name: 'X25519' }, false, ['deriveBits'])
+      const pub = await subtle.importKey('raw', buf(publicKey), { name: 'X25519' }, false, [])
+      return new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: pub }, priv, 256))
+    },
+    async ed25519Sign(seed, message) {
+      const key = await subtle.importKey('pkcs8', pkcs8('ed25519', seed), { name: 'Ed25519' }, false, ['sign'])
+      return new Uint8Array(await subtle.sign({ name: 'Ed25519' }, key, buf(message)))
+    },
+    async ed25519Verify(publicKey, message, signature) {
+      if (publicKey.length !== 32 || signature.length !== 64) return false
+      try {
+        const key = await subtle.importKey('raw', buf(publicKey), { name: 'Ed25519' }, false, ['verify'])
+        return await subtle.verify({ name: 'Ed25519' }, key, buf(signature), buf(message))
+      } catch {
+        return false
+      }
+    },
+  }
+}
+
+/** Each primitive from `web` where `support` has it, else from noble, every operation counted. */
+function combine(support: WebCryptoSupport, web: Operations): AsyncPrimitives {
+  const pick = (p: Primitive): Operations => (support[p] ? web : nobleOperations)
+  const counts: Record<Primitive, number> = { aesGcm: 0, x25519: 0, ed25519: 0 }
+  const counted = <A extends unknown[], R>(p: Primitive, f: (...a: A) => Promise<R>) =>
+    (...a: A): Promise<R> => {
+      counts[p]++
+      return f(...a)
+    }
+  const aesKey = async (raw: Uint8Array): Promise<AeadKey> => {
+    const key = await pick('aesGcm').aes256gcmKey(raw)
+    return { seal: counted('aesGcm', key.seal), open: counted('aesGcm', key.open) }
+  }
   return {
     sources: {
       aesGcm: support.aesGcm ? 'webcrypto' : 'noble',
       x25519: support.x25519 ? 'webcrypto' : 'noble',
       ed25519: support.ed25519 ? 'webcrypto' : 'noble',
     },
-    aes256gcmSeal: !support.aesGcm
-      ? noblePrimitives.aes256gcmSeal
-      : async (key, nonce, ad, plaintext) =>
-          new Uint8Array(await subtle.encrypt(gcm(nonce, ad), await aes(key, 'encrypt'), buf(plaintext))),
-    aes256gcmOpen: !support.aesGcm
-      ? noblePrimitives.aes256gcmOpen
-      : async (key, nonce, ad, sealed) => {
-          try {
-            return new Uint8Array(await subtle.decrypt(gcm(nonce, ad), await aes(key, 'decrypt'), buf(sealed)))
-          } catch {
-            return null
-          }
-        },
-    x25519: !support.x25519
-      ? noblePrimitives.x25519
-      : async (privateKey, publicKey) => {
-          const priv = await subtle.importKey('pkcs8', pkcs8('x25519', privateKey), { name: 'X25519' }, false, ['deriveBits'])
-          const pub = await subtle.importKey('raw', buf(publicKey), { name: 'X25519' }, false, [])
-          return new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: pub }, priv, 256))
-        },
-    ed25519Sign: !support.ed25519
-      ? noblePrimitives.ed25519Sign
-      : async (seed, message) => {
-          const key = await subtle.importKey('pkcs8', pkcs8('ed25519', seed), { name: 'Ed25519' }, false, ['sign'])
-          return new Uint8Array(await subtle.sign({ name: 'Ed25519' }, key, buf(message)))
-        },
-    ed25519Verify: !support.ed25519
-      ? noblePrimitives.ed25519Verify
-      : async (publicKey, message, signature) => {
-          if (publicKey.length !== 32 || signature.length !== 64) return false
-          try {
-            const key = await subtle.importKey('raw', buf(publicKey), { name: 'Ed25519' }, false, ['verify'])
-            return await subtle.verify({ name: 'Ed25519' }, key, buf(signature), buf(message))
-          } catch {
-            return false
-          }
-        },
+    counts,
+    aes256gcmKey: aesKey,
+    aes256gcmSeal: async (key, nonce, ad, plaintext) => (await aesKey(key)).seal(nonce, ad, plaintext),
+    aes256gcmOpen: async (key, nonce, ad, sealed) => (await aesKey(key)).open(nonce, ad, sealed),
+    x25519KeyPair: counted('x25519', () => pick('x25519').x25519KeyPair()),
+    x25519: counted('x25519', (priv: Uint8Array, pub: Uint8Array) => pick('x25519').x25519(priv, pub)),
+    ed25519Sign: counted('ed25519', (seed: Uint8Array, m: Uint8Array) => pick('ed25519').ed25519Sign(seed, m)),
+    ed25519Verify: counted('ed25519', (pub: Uint8Array, m: Uint8Array, sig: Uint8Array) =>
+      pick('ed25519').ed25519Verify(pub, m, sig)),
   }
+}
+
+const NONE: WebCryptoSupport = { aesGcm: false, x25519: false, ed25519: false }
+
+/** Only noble, as async calls: the baseline the page measures WebCrypto against. */
+export const noblePrimitives: AsyncPrimitives = combine(NONE, nobleOperations)
+
+/** WebCrypto for each primitive `support` says it has, noble for the others (a fresh count). */
+export function webCryptoPrimitives(
+  support: WebCryptoSupport,
+  subtle: SubtleCrypto = defaultSubtle()!,
+): AsyncPrimitives {
+  return combine(support, support === NONE ? nobleOperations : webOperations(subtle))
+}
+
+let shared: Promise<AsyncPrimitives> | undefined
+
+/**
+ * The browser client's primitives: what this platform's crypto.subtle offers, probed once per
+ * page (detectWebCrypto), noble for the rest. One instance per page, so its counts show what
+ * every session and signed request of the page used.
+ */
+export function browserPrimitives(): Promise<AsyncPrimitives> {
+  shared ??= detectWebCrypto().then((support) => {
+    const subtle = defaultSubtle()
+    return subtle === undefined ? combine(NONE, nobleOperations) : webCryptoPrimitives(support, subtle)
+  })
+  return shared
 }
 
 /** Operations per second of each primitive, for the page's table (not a test: a measurement). */

@@ -33,6 +33,7 @@ export {
   newNonce,
   parseSignedRequest,
   signRequest,
+  signRequestAsync,
   verifyParsedSignature,
   type PairwireSignatureParams,
   type ParsedSignedRequest,

@@ -153,6 +153,29 @@ function profileParameters(params: Parameters): PairwireSignatureParams {
  * or 'invalid-key'; it never produces a signature that `parseSignedRequest` would refuse.
  */
 export function signRequest(options: SignRequestOptions): SignatureFields {
+  const prepared = prepareSignature(options)
+  const backend = options.backend ?? defaultBackend
+  return prepared.fields(signSignatureBase(prepared.alg, options.key, prepared.base, backend))
+}
+
+/**
+ * signRequest with an asynchronous Ed25519 (WebCrypto in browsers); hmac-sha256 stays on the
+ * backend. The bytes are the same: Ed25519 is deterministic (RFC 8032 §5.1.6).
+ */
+export async function signRequestAsync(
+  options: SignRequestOptions,
+  ed25519Sign: (seed: Uint8Array, message: Uint8Array) => Promise<Uint8Array>,
+): Promise<SignatureFields> {
+  const prepared = prepareSignature(options)
+  if (prepared.alg !== 'ed25519') {
+    return prepared.fields(signSignatureBase(prepared.alg, options.key, prepared.base, options.backend))
+  }
+  if (options.key.length !== 32) throw new ProtocolError('invalid-key', 'Ed25519 seed must be 32 bytes')
+  return prepared.fields(await ed25519Sign(options.key, prepared.base))
+}
+
+/** The signature base of `options.request` and the fields that carry a signature over it. */
+function prepareSignature(options: SignRequestOptions) {
   const { request, backend = defaultBackend } = options
   const values = { ...options, nonce: options.nonce ?? newNonce(backend) }
   const params: Parameters = new Map()
@@ -164,13 +187,13 @@ export function signRequest(options: SignRequestOptions): SignatureFields {
   const covered: HttpRequest = { method: request.method, url: request.url, headers: digest }
   const items = coveredComponents(request).map((value) => ({ value, params: new Map() }))
   const input: InnerList = { items, params }
-  const signature = signSignatureBase(alg, options.key, signatureBase(covered, input), backend)
   const label = LABELS.signatureLabel
-  return {
+  const fields = (signature: Uint8Array): SignatureFields => ({
     'signature-input': serializeInnerListDictionary(new Map([[label, input]])),
     signature: serializeByteSequenceDictionary(new Map([[label, signature]])),
     ...digest,
-  }
+  })
+  return { alg, base: signatureBase(covered, input), fields }
 }
 
 /**

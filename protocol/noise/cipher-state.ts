@@ -59,6 +59,18 @@ export class CipherState {
     return BigInt(this.#nHigh) * TWO_POW_32 + BigInt(this.#nLow)
   }
 
+  /**
+   * Hands k and n over to another implementation of the same CipherState (the browser's
+   * AsyncCipherState, async-transport.ts) and empties this one, so the two never encrypt under
+   * the same k and n (§5.1: a nonce is never reused with one key).
+   */
+  handOver(): { key: Uint8Array; nonce: bigint } {
+    if (this.#k === null) throw new ProtocolError('invalid-state', 'no key to hand over')
+    const handed = { key: this.#k, nonce: this.nonce }
+    this.#k = null
+    return handed
+  }
+
   /** §5.1 EncryptWithAd(ad, plaintext): ENCRYPT(k, n++, ad, plaintext), or plaintext if no k. */
   encryptWithAd(ad: Uint8Array, plaintext: Uint8Array): Uint8Array {
     if (this.#k === null) return plaintext
@@ -89,18 +101,7 @@ export class CipherState {
     if (this.#nHigh === UINT32_MAX && this.#nLow === UINT32_MAX) {
       throw new ProtocolError('nonce-exhausted')
     }
-    const nonce = new Uint8Array(AESGCM_NONCE_BYTES)
-    const hi = this.#nHigh
-    const lo = this.#nLow
-    nonce[4] = hi >>> 24
-    nonce[5] = (hi >>> 16) & 0xff
-    nonce[6] = (hi >>> 8) & 0xff
-    nonce[7] = hi & 0xff
-    nonce[8] = lo >>> 24
-    nonce[9] = (lo >>> 16) & 0xff
-    nonce[10] = (lo >>> 8) & 0xff
-    nonce[11] = lo & 0xff
-    return nonce
+    return aesGcmNonce(this.#nHigh, this.#nLow)
   }
 
   #increment(): void {
@@ -111,4 +112,18 @@ export class CipherState {
       this.#nLow++
     }
   }
+}
+
+/** §12.4: 32 bits of zeros || n (= hi * 2^32 + lo) as 64 bits big-endian. */
+export function aesGcmNonce(hi: number, lo: number): Uint8Array {
+  const nonce = new Uint8Array(AESGCM_NONCE_BYTES)
+  nonce[4] = hi >>> 24
+  nonce[5] = (hi >>> 16) & 0xff
+  nonce[6] = (hi >>> 8) & 0xff
+  nonce[7] = hi & 0xff
+  nonce[8] = lo >>> 24
+  nonce[9] = (lo >>> 16) & 0xff
+  nonce[10] = (lo >>> 8) & 0xff
+  nonce[11] = lo & 0xff
+  return nonce
 }

@@ -11,7 +11,12 @@
  * at most 65535 bytes (§3). After the second message Split() yields the transport CipherStates.
  *
  * The local ephemeral key pair is made when the state is built rather than at the `e` token: the
- * bytes on the wire are the same, and vectors can inject it. Size checks happen before any state
+ * bytes on the wire are the same, and vectors (or WebCrypto's generateKey) can inject it.
+ *
+ * The *Async methods take the DH from an asynchronous X25519 (WebCrypto in browsers): ee depends
+ * only on e and re, both known before a message is processed (re precedes ee in the message that
+ * carries it), so DH(e, re) is awaited first and the token loop itself stays synchronous. While
+ * one is pending the state accepts no other message, so the §5.3 token order cannot interleave. Size checks happen before any state
  * changes; once a message fails for any other reason the state is dead ('invalid-state' after).
  */
 import { defaultBackend, type CryptoBackend } from '../crypto/index.ts'
@@ -32,8 +37,13 @@ export interface HandshakeOptions {
   prologue: Uint8Array
   /** X25519 private key of e; only vectors and tests inject it, otherwise it is fresh. */
   ephemeralPrivateKey?: Uint8Array
+  /** e as a whole pair (e.g. from WebCrypto generateKey); the caller vouches that it matches. */
+  ephemeralKeyPair?: { privateKey: Uint8Array; publicKey: Uint8Array }
   backend?: CryptoBackend
 }
+
+/** Raw X25519 (RFC 7748 §5) computed asynchronously, e.g. by crypto.subtle.deriveBits. */
+export type AsyncX25519 = (privateKey: Uint8Array, publicKey: Uint8Array) => Promise<Uint8Array>
 
 /** The transport CipherStates oriented for one side: send with one, receive with the other. */
 export interface TransportCiphers {
@@ -63,6 +73,7 @@ export class HandshakeState {
   #re: Uint8Array | null = null
   #messageIndex = 0
   #failed = false
+  #pending = false
   #ciphers: TransportCiphers | null = null
   #handshakeHash: Uint8Array | null = null
 
@@ -72,14 +83,16 @@ export class HandshakeState {
     if (options.psk.length !== SIZES.pairingKey) {
       throw new ProtocolError('invalid-length', 'psk must be 32 bytes')
     }
-    const privateKey = options.ephemeralPrivateKey?.slice() ?? backend.randomBytes(DHLEN)
-    if (privateKey.length !== DHLEN) {
-      throw new ProtocolError('invalid-length', 'ephemeral private key must be 32 bytes')
+    const pair = options.ephemeralKeyPair
+    const privateKey = (pair?.privateKey ?? options.ephemeralPrivateKey)?.slice() ?? backend.randomBytes(DHLEN)
+    if (privateKey.length !== DHLEN || (pair !== undefined && pair.publicKey.length !== DHLEN)) {
+      throw new ProtocolError('invalid-length', 'ephemeral keys must be 32 bytes')
     }
     this.role = options.role
     this.#backend = backend
     this.#psk = options.psk.slice()
-    this.#e = { privateKey, publicKey: backend.x25519PublicKey(privateKey) }
+    const publicKey = pair?.publicKey.slice() ?? backend.x25519PublicKey(privateKey)
+    this.#e = { privateKey, publicKey }
     this.#symmetric = new SymmetricState(LABELS.noiseProtocolName, backend)
     this.#symmetric.mixHash(options.prologue)
   }
@@ -91,10 +104,67 @@ export class HandshakeState {
 
   /** §5.3 WriteMessage(payload, message_buffer): returns the message to send. */
   writeMessage(payload: Uint8Array): Uint8Array {
+    return this.#write(payload, this.#checkWrite(payload))
+  }
+
+  /** writeMessage with DH(e, re) from `x25519` (see the module note). */
+  async writeMessageAsync(payload: Uint8Array, x25519: AsyncX25519): Promise<Uint8Array> {
+    const pattern = this.#checkWrite(payload)
+    const shared = await this.#asyncDh(pattern, x25519, () => this.#re!)
+    return this.#write(payload, pattern, shared)
+  }
+
+  /** §5.3 ReadMessage(message, payload_buffer): returns the payload; nothing on failure. */
+  readMessage(message: Uint8Array): Uint8Array {
+    return this.#read(message, this.#checkRead(message))
+  }
+
+  /** readMessage with DH(e, re) from `x25519`; re is this message's e token (see the note). */
+  async readMessageAsync(message: Uint8Array, x25519: AsyncX25519): Promise<Uint8Array> {
+    const pattern = this.#checkRead(message)
+    // NNpsk0: a message read with an ee token opens with the peer's e (<- e, ee).
+    const shared = await this.#asyncDh(pattern, x25519, () => message.slice(0, DHLEN))
+    return this.#read(message, pattern, shared)
+  }
+
+  #checkWrite(payload: Uint8Array): readonly Token[] {
     const pattern = this.#nextPattern(true)
     if (FIXED_BYTES + payload.length > SIZES.noiseMaxMessage) {
       throw new ProtocolError('frame-too-large', 'handshake payload too long')
     }
+    return pattern
+  }
+
+  #checkRead(message: Uint8Array): readonly Token[] {
+    const pattern = this.#nextPattern(false)
+    if (message.length > SIZES.noiseMaxMessage) {
+      throw new ProtocolError('frame-too-large', 'handshake message too long')
+    }
+    if (message.length < FIXED_BYTES) {
+      throw new ProtocolError('frame-too-short', 'handshake message shorter than e and tag')
+    }
+    return pattern
+  }
+
+  /** DH(e, re) awaited before the token loop when the pattern has ee; undefined otherwise. */
+  async #asyncDh(
+    pattern: readonly Token[],
+    x25519: AsyncX25519,
+    re: () => Uint8Array,
+  ): Promise<Uint8Array | undefined> {
+    if (!pattern.includes('ee')) return undefined
+    this.#pending = true
+    try {
+      return await x25519(this.#e.privateKey, re())
+    } catch {
+      this.#failed = true
+      throw new ProtocolError('handshake-failed', 'X25519 rejected the peer ephemeral key')
+    } finally {
+      this.#pending = false
+    }
+  }
+
+  #write(payload: Uint8Array, pattern: readonly Token[], shared?: Uint8Array): Uint8Array {
     return this.#failOnThrow(() => {
       const parts: Uint8Array[] = []
       for (const token of pattern) {
@@ -106,7 +176,7 @@ export class HandshakeState {
             parts.push(this.#mixEphemeral(this.#e.publicKey))
             break
           case 'ee':
-            this.#symmetric.mixKey(this.#dhEe())
+            this.#symmetric.mixKey(this.#dhEe(shared))
         }
       }
       parts.push(this.#symmetric.encryptAndHash(payload))
@@ -115,15 +185,7 @@ export class HandshakeState {
     })
   }
 
-  /** §5.3 ReadMessage(message, payload_buffer): returns the payload; nothing on failure. */
-  readMessage(message: Uint8Array): Uint8Array {
-    const pattern = this.#nextPattern(false)
-    if (message.length > SIZES.noiseMaxMessage) {
-      throw new ProtocolError('frame-too-large', 'handshake message too long')
-    }
-    if (message.length < FIXED_BYTES) {
-      throw new ProtocolError('frame-too-short', 'handshake message shorter than e and tag')
-    }
+  #read(message: Uint8Array, pattern: readonly Token[], shared?: Uint8Array): Uint8Array {
     return this.#failOnThrow(() => {
       let offset = 0
       for (const token of pattern) {
@@ -136,7 +198,7 @@ export class HandshakeState {
             offset += DHLEN
             break
           case 'ee':
-            this.#symmetric.mixKey(this.#dhEe())
+            this.#symmetric.mixKey(this.#dhEe(shared))
         }
       }
       const payload = this.#symmetric.decryptAndHash(message.subarray(offset))
@@ -165,7 +227,7 @@ export class HandshakeState {
   /** The next message pattern, if it is this side's turn to write (or to read). */
   #nextPattern(writing: boolean): readonly Token[] {
     const pattern = MESSAGE_PATTERNS[this.#messageIndex]
-    if (this.#failed || pattern === undefined) {
+    if (this.#failed || this.#pending || pattern === undefined) {
       throw new ProtocolError('invalid-state', 'handshake failed or finished')
     }
     const initiatorsTurn = this.#messageIndex % 2 === 0
@@ -194,14 +256,14 @@ export class HandshakeState {
   /**
    * §5.3 token ee: DH(e, re). A low-order re yields the all-zero output or makes the backend
    * refuse it; §12.1 permits signalling an error for that and Pairwire requires it, so a peer can
-   * never force a known value into ck.
+   * never force a known value into ck. `precomputed` is the awaited DH of the *Async methods.
    */
-  #dhEe(): Uint8Array {
+  #dhEe(precomputed?: Uint8Array): Uint8Array {
     // re is set: the peer's e token precedes ee in both messages of NNpsk0.
     const re = this.#re!
     let shared: Uint8Array
     try {
-      shared = this.#backend.x25519(this.#e.privateKey, re)
+      shared = precomputed ?? this.#backend.x25519(this.#e.privateKey, re)
     } catch {
       throw new ProtocolError('handshake-failed', 'X25519 rejected the peer ephemeral key')
     }

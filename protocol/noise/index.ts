@@ -4,9 +4,11 @@
  * objects underneath for tests and other implementations to check against.
  */
 export { CipherState } from './cipher-state.ts'
+export { AsyncCipherState, AsyncNoiseTransport } from './async-transport.ts'
 export { SymmetricState, noiseHkdf } from './symmetric-state.ts'
 export {
   HandshakeState,
+  type AsyncX25519,
   type HandshakeOptions,
   type NoiseRole,
   type TransportCiphers,

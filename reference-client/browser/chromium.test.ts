@@ -26,6 +26,19 @@ const FLAGS = [
 const VIEWPORT = { width: 900, height: 1100 }
 
 /** Width and height from a PNG's IHDR chunk (PNG spec §11.2.2), after checking the signature. */
+/** The page's backends table: primitive -> [source, operations so far]. */
+async function backendsUsed(page: import('playwright-core').Page): Promise<Record<string, string[]>> {
+  await page.locator('#backends[data-state="done"]').waitFor()
+  return page.evaluate(() =>
+    Object.fromEntries(
+      Array.from(document.querySelectorAll<HTMLElement>('#backends tbody tr')).map((row) => [
+        row.dataset.primitive!,
+        [row.dataset.source!, row.dataset.count!],
+      ]),
+    ),
+  )
+}
+
 function pngSize(png: Buffer): { width: number; height: number } | null {
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
   if (png.length < 24 || !png.subarray(0, 8).equals(signature)) return null
@@ -116,6 +129,13 @@ t.test('Chromium pairs, echoes, keeps its credentials and pairs from a URI under
   const clientId = await page.locator('#status').getAttribute('data-client-id')
   t.match(clientId, /^pwc_/)
   t.ok(await device.ctx.store.getClient(clientId!), 'the device registered the browser client')
+  await page.locator('#speed[data-state="done"]').waitFor()
+  const offered = await page.locator('#speed tbody tr').allInnerTexts()
+  t.ok(offered.every((row) => /\d+ ops\/s\s+\d+ ops\/s/.test(row)), `Chromium offers all three:\n${offered.join('\n')}`)
+  // Pairing runs on the synchronous backend; the session and its ticket on WebCrypto: e and
+  // DH(e, re), the ticket's Ed25519 signature, one request sealed and one response opened.
+  const used = { aesGcm: ['webcrypto', '2'], x25519: ['webcrypto', '2'], ed25519: ['webcrypto', '1'] }
+  t.same(await backendsUsed(page), used, 'pairing + echo used WebCrypto for every primitive')
 
   await page.reload()
   await page.locator('#status[data-state="paired"]').waitFor()
@@ -135,6 +155,7 @@ t.test('Chromium pairs, echoes, keeps its credentials and pairs from a URI under
   await page.fill('#text', 'after reload')
   await page.click('#echo')
   await page.locator('#echo-result[data-state="done"]').filter({ hasText: 'after reload' }).waitFor()
+  t.same(await backendsUsed(page), used, 'after the reload: a fresh count, the same WebCrypto operations')
 
   // Spec §5.11: a URI naming another device_id is refused before pair/start.
   const wrongId = 'pwd_' + 'A'.repeat(22)

@@ -3,11 +3,16 @@
  * pair with the device that served it (a PIN, or a `pairwire:` URI, spec §5.11), keep the
  * credentials in IndexedDB (credential-store.ts), open a session and call `pairwire.echo`. It runs
  * under `script-src 'self'`: no inline script, no eval (the validators are compiled at build time,
- * schemas/message-validators.ts). It also times noble against WebCrypto for the primitives the
- * browser offers (protocol/crypto/webcrypto.ts). Elements carry ids and data-state for the test.
+ * schemas/message-validators.ts). The client's X25519, AES-GCM and Ed25519 come from WebCrypto
+ * where the browser has them, noble otherwise (browserPrimitives); the page shows which and how
+ * many operations each did, and times noble against WebCrypto (protocol/crypto/webcrypto.ts).
+ * Elements carry ids and data-state (the backends table data-source/data-count) for the test.
  */
 import {
+  browserPrimitives,
   detectWebCrypto,
+  type AsyncPrimitives,
+  type Primitive,
   measurePrimitives,
   noblePrimitives,
   webCryptoPrimitives,
@@ -39,14 +44,35 @@ function showPaired(credentials: Credentials | null): void {
   byId('status').dataset.clientId = credentials?.client_id ?? ''
 }
 
+const PRIMITIVE_NAMES: Record<Primitive, string> = { x25519: 'X25519', aesGcm: 'AES-256-GCM', ed25519: 'Ed25519' }
+
+/** Which backend each primitive of the client used and how many operations it did so far. */
+function showBackends(primitives: AsyncPrimitives): void {
+  const table = byId('backends')
+  const body = table.querySelector('tbody')!
+  body.replaceChildren()
+  for (const [primitive, name] of Object.entries(PRIMITIVE_NAMES) as [Primitive, string][]) {
+    const row = body.insertRow()
+    row.dataset.primitive = primitive
+    row.dataset.source = primitives.sources[primitive]
+    row.dataset.count = String(primitives.counts[primitive])
+    for (const text of [name, primitives.sources[primitive], String(primitives.counts[primitive])]) {
+      row.insertCell().textContent = text
+    }
+  }
+  table.dataset.state = 'done'
+}
+
 async function echo(credentials: Credentials, text: string): Promise<void> {
   show('echo-result', 'working', 'Opening a session…')
-  const session = await connect(credentials)
+  const primitives = await browserPrimitives()
+  const session = await connect(credentials, { primitives })
   try {
     const result = await session.call('pairwire.echo', { text })
     show('echo-result', 'done', JSON.stringify(result))
   } finally {
     await session.close()
+    showBackends(primitives)
   }
 }
 
@@ -80,6 +106,7 @@ async function showSpeed(): Promise<void> {
 
 async function main(): Promise<void> {
   const store = await openCredentialStore()
+  showBackends(await browserPrimitives())
   let credentials = await store.load(location.origin)
   showPaired(credentials)
   byId<HTMLFormElement>('pair-form').addEventListener('submit', (event) => {
