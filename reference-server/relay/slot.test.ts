@@ -115,6 +115,25 @@ t.test('through a relay: claim, HTTP, refusals, source-tag cap, unknown streams,
   t.equal(relay.links.length, before, 'no new link after 4409 (the backoff would have retried within 0.6 s)')
 })
 
+t.test('a stream the device ends is closed both ways: its source may connect again (pw-relay-15.4-end)', async (t) => {
+  const relay = await scriptedRelay(t)
+  const device = await createDevice({
+    host: '127.0.0.1', port: 0, store: 'memory', stateDir: null, logStream: quiet(),
+    limits: { max_connections_per_ip: 1 }, relay: relay.url,
+  })
+  t.teardown(() => device.close())
+  const link = await relay.nextLink()
+  await device.relayHeld
+  const discovery = Buffer.from('GET /.well-known/pairwire HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n')
+  for (const stream of [1, 2, 3]) {
+    // The relay never sends `end` back: after the device's own `end` the stream is over (§15.4).
+    link.ws.send(encodeRelayFrame('open', stream, openBody(false, TAG_A)))
+    link.ws.send(encodeRelayFrame('data', stream, discovery))
+    t.ok(await until(() => link.frames.some((f) => f.stream === stream && f.type === 'end')), `stream ${stream} ended by the device`)
+    t.equal(statusOf(link.frames, stream), 200, `stream ${stream} served, not refused by a leaked connection count`)
+  }
+})
+
 t.test('the device reconnects after other losses of its link (pw-relay-15.3-backoff)', async (t) => {
   const relay = await scriptedRelay(t)
   const device = await createDevice({ host: '127.0.0.1', port: 0, store: 'memory', stateDir: null, logStream: quiet(), relay: relay.url })
