@@ -125,12 +125,17 @@ t.test('a stream the device ends is closed both ways: its source may connect aga
   const link = await relay.nextLink()
   await device.relayHeld
   const discovery = Buffer.from('GET /.well-known/pairwire HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n')
-  for (const stream of [1, 2, 3]) {
+  // A refused upgrade (no ticket, §7.2): node:http leaves its socket paused.
+  const upgrade = Buffer.from(`GET ${PATHS.websocket} HTTP/1.1\r\nHost: relay\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+    'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n')
+  const requests = [[discovery, 200], [upgrade, 401], [upgrade, 401], [discovery, 200]] as const
+  for (const [i, [request, status]] of requests.entries()) {
+    const stream = i + 1
     // The relay never sends `end` back: after the device's own `end` the stream is over (§15.4).
     link.ws.send(encodeRelayFrame('open', stream, openBody(false, TAG_A)))
-    link.ws.send(encodeRelayFrame('data', stream, discovery))
+    link.ws.send(encodeRelayFrame('data', stream, request))
     t.ok(await until(() => link.frames.some((f) => f.stream === stream && f.type === 'end')), `stream ${stream} ended by the device`)
-    t.equal(statusOf(link.frames, stream), 200, `stream ${stream} served, not refused by a leaked connection count`)
+    t.equal(statusOf(link.frames, stream), status, `stream ${stream} served, not refused by a leaked connection count`)
   }
 })
 

@@ -64,11 +64,12 @@ export class RelayedSocket extends Duplex {
 
   override _final(callback: (error?: Error | null) => void): void {
     this.sendEnd()
-    callback()
     // Spec §15.4: `end` ends the whole stream (the relay closes the client 1000 and sends
-    // nothing more), so the read side ends here too. Left open, the socket never closed and the
-    // device counted it against the source's max_connections_per_ip forever (§10.6, §15.5).
-    this.push(null)
+    // nothing more), so the socket closes once its last bytes are written. Half open, it never
+    // closed (node:http leaves a refused upgrade's socket paused: a pushed EOF is never read),
+    // and the device counted it against the source's max_connections_per_ip forever (§10.6).
+    this.once('finish', () => this.destroy())
+    callback()
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
