@@ -100,6 +100,8 @@ t.test('through a relay: claim, HTTP, refusals, source-tag cap, unknown streams,
   link.ws.send(encodeRelayFrame('data', 4, Buffer.from('GET /.well-known/pairwire HTTP/1.1\r\nHost: relay\r\n\r\n')))
   t.ok(await until(() => statusOf(link.frames, 4) !== null))
   t.equal(statusOf(link.frames, 4), 200, 'a stream from tag B is served: the cap is keyed by the source tag')
+  const document = Buffer.concat(link.frames.filter((f) => f.stream === 4 && f.type === 'data').map((f) => f.body)).toString()
+  t.match(document, /"profiles":\["pairing","session","signed-http"\]/, 'discovery on a relayed stream does not list test-control (§4.2)')
 
   // pw-relay-15.4-device-unknown-stream: ignored; a resumed stream it cannot continue is ended.
   link.ws.send(encodeRelayFrame('data', 99, Uint8Array.of(1)))
