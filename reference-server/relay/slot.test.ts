@@ -86,6 +86,12 @@ t.test('through a relay: claim, HTTP, refusals, source-tag cap, unknown streams,
   t.ok(await until(() => statusOf(link.frames, 1) !== null))
   t.equal(statusOf(link.frames, 1), 404, 'test-control is never served on a relayed stream')
   link.ws.send(encodeRelayFrame('end', 1))
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  link.ws.send(encodeRelayFrame('open', 6, openBody(false, TAG_A)))
+  link.ws.send(encodeRelayFrame('data', 6, Buffer.from(`GET ${PATHS.testPin} HTTP/1.1\r\nHost: relay\r\n\r\n`)))
+  t.ok(await until(() => statusOf(link.frames, 6) !== null))
+  t.equal(statusOf(link.frames, 6), 404, 'nor is its path known to any method: 404, not 405 (§12.2)')
+  link.ws.send(encodeRelayFrame('end', 6))
   // Stream 1's socket must be closed before tag A's one connection is free again.
   await new Promise((resolve) => setTimeout(resolve, 200))
   link.ws.send(encodeRelayFrame('open', 2, openBody(false, TAG_A)))
