@@ -244,20 +244,24 @@ async function viaRelay(argv: readonly string[], io: CliIo): Promise<number> {
   if (relayUrl === undefined || deviceId === undefined) throw new UsageError('--via-relay URL needs --device ID')
   if (argv.includes('--url')) throw new UsageError('--via-relay replaces --url')
   const rest = argv.filter((_, i) => i !== at && i !== at + 1 && i !== deviceAt && i !== deviceAt + 1)
+  // Spec §15.5 pw-relay-15.5-no-test-control: a relayed stream never reaches test-control.
+  if (rest.includes('--test-control')) throw new UsageError('--via-relay: test-control is not served through a relay (spec §15.5); use --pin-command')
   const bridge = await startRelayBridge(relayUrl, deviceId).catch((e: unknown) => {
     throw new UsageError((e as Error).message)
   })
   try {
     io.stderr.write(`pairwire-conformance: through relay ${relayUrl} to ${deviceId} (bridge ${bridge.url})\n`)
-    return await server(['--url', bridge.url, ...rest], io)
+    return await server(['--url', bridge.url, '--no-test-control', ...rest.filter((a) => a !== '--no-test-control')], io, true)
   } finally {
     await bridge.close()
   }
 }
 
-async function server(argv: readonly string[], io: CliIo): Promise<number> {
+async function server(argv: readonly string[], io: CliIo, relayed = false): Promise<number> {
   if (argv.includes('--via-relay')) return viaRelay(argv, io)
-  const { options, reports, list, profile, remote } = parseServerArgs(argv)
+  const parsed = parseServerArgs(argv)
+  const { reports, list, profile, remote } = parsed
+  const options: RunOptions = relayed ? { ...parsed.options, relayed } : parsed.options
   if (list) return listCases(options, io)
   const progress = (line: string): void => void io.stderr.write(`${line}\n`)
   progress(`pairwire-conformance: ${options.url}, seed ${options.seed}`)

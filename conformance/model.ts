@@ -26,6 +26,11 @@ export interface Target {
   /** Paces every request within the advertised per-IP rate limit (set by the runner). */
   readonly pacer?: RequestPacer
   /**
+   * True when the harness reaches the device through a relay (`--via-relay`, spec §15.5): every
+   * connection is a relayed stream, on which POST rpc and test-control are never served.
+   */
+  readonly relayed?: boolean
+  /**
    * Device clock minus harness clock in ms, from the Date header of the discovery answer (1 s
    * resolution; spec §2.7, §8.4 skew): a diagnostic the report shows, never a verdict.
    */
@@ -113,6 +118,13 @@ export interface CaseContext {
 /** How a case that waits alongside others may be overlapped (CaseContext.waitAlongside). */
 export type AlongsideTiming = 'late-is-fine' | 'on-time'
 
+/**
+ * 'plain-rpc': the case judges answers of POST /pairwire/v1/rpc, which a device answers 404 on a
+ * relayed stream (pw-relay-15.5-no-plain-rpc). 'test-control': it uses the test-control interface,
+ * never served on a relayed stream (pw-relay-15.5-no-test-control).
+ */
+export type DirectOnly = 'plain-rpc' | 'test-control'
+
 export interface CaseDefinition {
   /** `<section>-<slug>`, e.g. `5.4-pin-expired-at-finish`; stable, never positional. */
   readonly id: string
@@ -122,6 +134,13 @@ export interface CaseDefinition {
   readonly title: string
   /** Profiles the device must advertise for this case to apply (else "not supported"). */
   readonly profiles?: readonly string[]
+  /**
+   * What the case needs that a relayed stream never offers (spec §15.5): a run through a relay
+   * skips it, citing the rule. Cases of a test-control profile need 'test-control' implicitly.
+   */
+  readonly directOnly?: DirectOnly
+  /** True when the case judges a rule of relayed streams (spec §15.5): it runs only via a relay. */
+  readonly relayedOnly?: boolean
   /** True when the case needs a PIN (a pairing window). */
   readonly needsPin?: boolean
   /**

@@ -10,6 +10,7 @@ import {
   type AlongsideTiming,
   type CaseContext,
   type CaseDefinition,
+  type DirectOnly,
   type CaseResult,
   type Exchange,
   type ReplayPoint,
@@ -45,6 +46,8 @@ export interface RunOptions {
   readonly cases?: readonly CaseDefinition[]
   /** Progress lines while running (the CLI writes them to stderr). */
   readonly progress?: (line: string) => void
+  /** --via-relay: the url is a bridge to a device behind a relay (Target.relayed). */
+  readonly relayed?: boolean
 }
 
 /** Every outcome carries a report, so that --report files are written on every exit (§14.2). */
@@ -88,6 +91,8 @@ class ExchangeLog {
 
 /** Why a selected case cannot run against this target with these options, if it cannot. */
 function skipOf(c: CaseDefinition, target: Target, setup: CaseRun): SkipVerdict | undefined {
+  const relayed = relayedSkipOf(c, target)
+  if (relayed !== undefined) return relayed
   const missing = (c.profiles ?? []).filter((p) => !target.discovery.profiles.includes(p))
   if (missing.length > 0) {
     return skip(`profile ${missing.join(', ')} not advertised by the device`, 'not-supported')
@@ -98,6 +103,20 @@ function skipOf(c: CaseDefinition, target: Target, setup: CaseRun): SkipVerdict 
     return skip(`waits ${wait} s: pass --slow`, 'slow')
   }
   return undefined
+}
+
+/** Why a case cannot be judged through a relay, or only through one (spec §15.5). */
+const DIRECT_ONLY: Readonly<Record<DirectOnly, string>> = {
+  'plain-rpc': 'not run through a relay: it judges POST rpc, which a device answers 404 on a relayed stream (§15.5 pw-relay-15.5-no-plain-rpc)',
+  'test-control': 'not run through a relay: test-control is never served on a relayed stream (§15.5 pw-relay-15.5-no-test-control)',
+}
+
+function relayedSkipOf(c: CaseDefinition, target: Target): SkipVerdict | undefined {
+  if (target.relayed !== true) {
+    return c.relayedOnly === true ? skip('judges relayed streams only: run with --via-relay (§15.5)', 'not-supported') : undefined
+  }
+  const direct = c.directOnly ?? (c.profiles?.includes('test-control') === true ? 'test-control' : undefined)
+  return direct === undefined ? undefined : skip(DIRECT_ONLY[direct], 'not-supported')
 }
 
 /** The options of a run with its PIN source resolved against discovery. */
@@ -279,9 +298,8 @@ export async function run(options: RunOptions): Promise<RunOutcome> {
   const loaded = await loadTarget(options.url, options.timeoutMs)
   if (!loaded.ok) return unusable(before, loaded.message)
   const perMinute = loaded.target.discovery.limits['rate_ip_per_minute']
-  const target = perMinute === undefined
-    ? loaded.target
-    : { ...loaded.target, pacer: new RequestPacer(perMinute) }
+  const found = options.relayed === true ? { ...loaded.target, relayed: true } : loaded.target
+  const target = perMinute === undefined ? found : { ...found, pacer: new RequestPacer(perMinute) }
   const pins = resolvePins(options.pins, target.discovery.profiles)
   const facts: RunFacts = { ...before, target, pins }
   if (options.pins.kind === 'test-control' && !target.discovery.profiles.includes('test-control')) {

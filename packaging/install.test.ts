@@ -138,6 +138,17 @@ t.test('every package packs, installs offline and runs as documented', async (t)
     t.match(help.stdout, /^usage:/, `${name} --help prints its usage`)
   }
 
+  // The relay (spec §15) ships in @pairwire/server: a started relay answers a plain GET on its
+  // device endpoint 426 upgrade-required before any upgrade (§15.2).
+  const relayHelp = await run(bin('pairwire-relay'), ['--help'], { cwd: project, env })
+  t.match(relayHelp, { code: 0, stdout: /^usage:/ }, 'pairwire-relay --help prints its usage')
+  const relay = start(bin('pairwire-relay'), ['--port', String(await freePort())], { cwd: project, env })
+  devices.push(relay)
+  const relayUrl = (await relay.waitFor(/"event":"listening".*"url":"([^"]+)"/))[1]!.replace(/^ws:/, 'http:')
+  const gate = await fetch(`${relayUrl}/pairwire-relay/v1/device?device_id=pwd_WBpa1THAAV32f_08mB9NFw`)
+  t.equal(gate.status, 426, 'pairwire-relay: a plain GET gets 426')
+  t.match(await gate.json(), { type: 'urn:pairwire:error:upgrade-required' })
+
   // A short real run: the installed device, paired with by the installed client, judged by the
   // installed harness.
   const port = await freePort()

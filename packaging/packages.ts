@@ -67,8 +67,9 @@ export const PACKAGES: readonly PackageSpec[] = [
   },
   {
     folder: 'reference-server',
-    home: ['reference-server/'],
-    entries: ['reference-server/device.ts', 'reference-server/cli.ts'],
+    // The relay ships with the device: it reuses the device's logger, gate and frame guard.
+    home: ['reference-server/', 'reference-relay/'],
+    entries: ['reference-server/device.ts', 'reference-server/cli.ts', 'reference-relay/cli.ts'],
   },
   {
     folder: 'conformance',

@@ -1,5 +1,5 @@
 /**
- * Every conformance case, area by area in spec order (§2 - §13). Each area folder's index.ts
+ * Every conformance case, area by area in spec order (§2 - §13, then §15.5's relayed streams). Each area folder's index.ts
  * exports `cases`; conformance/registry.ts validates the list against spec/ and orders it by phase.
  */
 import type { CaseDefinition } from '../model.ts'
@@ -9,6 +9,7 @@ import { cases as keys } from './keys/index.ts'
 import { cases as limits } from './limits/index.ts'
 import { cases as pairing } from './pairing/index.ts'
 import { cases as registry } from './registry/index.ts'
+import { cases as relayed } from './relayed/index.ts'
 import { cases as security } from './security/index.ts'
 import { cases as sessions } from './sessions/index.ts'
 import { cases as signedHttp } from './signed-http/index.ts'
@@ -29,4 +30,5 @@ export const cases: readonly CaseDefinition[] = [
   ...testControl,
   ...security,
   ...vectors,
+  ...relayed,
 ]

@@ -16,6 +16,7 @@ import { addBrowserPage } from './browser-page.ts'
 import type { HttpDeps } from './deps.ts'
 import { discovery, testPin, testRevoke } from './device-endpoints.ts'
 import { HttpProblem } from './http-problem.ts'
+import { isLoopbackAddress } from './loopback.ts'
 import { pairFinish, pairStart } from './pairing-endpoints.ts'
 import { Router, type Exchange } from './router.ts'
 
@@ -31,7 +32,10 @@ export function createRouter(deps: HttpDeps): Router {
     .add('GET', PATHS.websocket, notAnUpgrade)
   if (deps.ctx.browserPage !== undefined) addBrowserPage(router, deps.ctx.browserPage)
   if (!deps.ctx.testHooks) return router
-  return router.add('POST', PATHS.testPin, testPin(deps)).add('POST', PATHS.testRevoke, testRevoke(deps))
+  // Spec §12.1, §15.5: to a peer that is not loopback (a relayed stream) the paths do not exist.
+  return router
+    .add('POST', PATHS.testPin, testPin(deps), isLoopbackAddress)
+    .add('POST', PATHS.testRevoke, testRevoke(deps), isLoopbackAddress)
 }
 
 /**
@@ -94,7 +98,7 @@ export function createRequestListener(deps: HttpDeps): RequestListener {
       // Spec §2.9 pw-conv-2.9-host-required, RFC 9112 §3.2: node's own bare 400 is switched off
       // (requireHostHeader: false in device.ts) so that the answer is a registered problem.
       if (isHttp11(req) && req.headers.host === undefined) throw new HttpProblem(PROBLEMS.malformedRequest)
-      await router.resolve(req)(ex)
+      await router.resolve(req, ex.remote)(ex)
     }
     handle()
       .catch((error: unknown) => answerError(deps, ex, error))

@@ -18,10 +18,14 @@ import type { Handler } from './router.ts'
 export const BASE_PROFILES = ['pairing', 'session', 'signed-http'] as const
 export const TEST_CONTROL_PROFILE = 'test-control'
 
-/** The discovery document (spec §4): identity, versions, profiles, algorithms and every limit. */
-export function discoveryDocument(ctx: ServerContext): object {
+/**
+ * The discovery document (spec §4): identity, versions, profiles, algorithms and every limit.
+ * `test-control` is listed only where it is served: to a loopback peer of a device with the
+ * interface on, never on a relayed stream (§4.2, §15.5 pw-relay-15.5-no-test-control).
+ */
+export function discoveryDocument(ctx: ServerContext, remote: string): object {
   const profiles: string[] = [...BASE_PROFILES]
-  if (ctx.testHooks) profiles.push(TEST_CONTROL_PROFILE)
+  if (ctx.testHooks && isLoopbackAddress(remote)) profiles.push(TEST_CONTROL_PROFILE)
   return {
     v: PROTOCOL_VERSION,
     versions: [...SUPPORTED_VERSIONS],
@@ -35,7 +39,7 @@ export function discoveryDocument(ctx: ServerContext): object {
 }
 
 export function discovery(deps: HttpDeps): Handler {
-  return async (ex) => sendJson(ex.res, 200, discoveryDocument(deps.ctx))
+  return async (ex) => sendJson(ex.res, 200, discoveryDocument(deps.ctx, ex.remote))
 }
 
 /** Spec §12.1: opens (or replaces) the pairing window and tells the caller its PIN. */

@@ -86,6 +86,12 @@ t.test('through a relay: claim, HTTP, refusals, source-tag cap, unknown streams,
   t.ok(await until(() => statusOf(link.frames, 1) !== null))
   t.equal(statusOf(link.frames, 1), 404, 'test-control is never served on a relayed stream')
   link.ws.send(encodeRelayFrame('end', 1))
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  link.ws.send(encodeRelayFrame('open', 6, openBody(false, TAG_A)))
+  link.ws.send(encodeRelayFrame('data', 6, Buffer.from(`GET ${PATHS.testPin} HTTP/1.1\r\nHost: relay\r\n\r\n`)))
+  t.ok(await until(() => statusOf(link.frames, 6) !== null))
+  t.equal(statusOf(link.frames, 6), 404, 'nor is its path known to any method: 404, not 405 (§12.2)')
+  link.ws.send(encodeRelayFrame('end', 6))
   // Stream 1's socket must be closed before tag A's one connection is free again.
   await new Promise((resolve) => setTimeout(resolve, 200))
   link.ws.send(encodeRelayFrame('open', 2, openBody(false, TAG_A)))
@@ -100,6 +106,8 @@ t.test('through a relay: claim, HTTP, refusals, source-tag cap, unknown streams,
   link.ws.send(encodeRelayFrame('data', 4, Buffer.from('GET /.well-known/pairwire HTTP/1.1\r\nHost: relay\r\n\r\n')))
   t.ok(await until(() => statusOf(link.frames, 4) !== null))
   t.equal(statusOf(link.frames, 4), 200, 'a stream from tag B is served: the cap is keyed by the source tag')
+  const document = Buffer.concat(link.frames.filter((f) => f.stream === 4 && f.type === 'data').map((f) => f.body)).toString()
+  t.match(document, /"profiles":\["pairing","session","signed-http"\]/, 'discovery on a relayed stream does not list test-control (§4.2)')
 
   // pw-relay-15.4-device-unknown-stream: ignored; a resumed stream it cannot continue is ended.
   link.ws.send(encodeRelayFrame('data', 99, Uint8Array.of(1)))
@@ -113,6 +121,30 @@ t.test('through a relay: claim, HTTP, refusals, source-tag cap, unknown streams,
   link.ws.close(CLOSES.deviceReplaced.code, CLOSES.deviceReplaced.reason)
   await new Promise((resolve) => setTimeout(resolve, 1500))
   t.equal(relay.links.length, before, 'no new link after 4409 (the backoff would have retried within 0.6 s)')
+})
+
+t.test('a stream the device ends is closed both ways: its source may connect again (pw-relay-15.4-end)', async (t) => {
+  const relay = await scriptedRelay(t)
+  const device = await createDevice({
+    host: '127.0.0.1', port: 0, store: 'memory', stateDir: null, logStream: quiet(),
+    limits: { max_connections_per_ip: 1 }, relay: relay.url,
+  })
+  t.teardown(() => device.close())
+  const link = await relay.nextLink()
+  await device.relayHeld
+  const discovery = Buffer.from('GET /.well-known/pairwire HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n')
+  // A refused upgrade (no ticket, §7.2): node:http leaves its socket paused.
+  const upgrade = Buffer.from(`GET ${PATHS.websocket} HTTP/1.1\r\nHost: relay\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+    'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n')
+  const requests = [[discovery, 200], [upgrade, 401], [upgrade, 401], [discovery, 200]] as const
+  for (const [i, [request, status]] of requests.entries()) {
+    const stream = i + 1
+    // The relay never sends `end` back: after the device's own `end` the stream is over (§15.4).
+    link.ws.send(encodeRelayFrame('open', stream, openBody(false, TAG_A)))
+    link.ws.send(encodeRelayFrame('data', stream, request))
+    t.ok(await until(() => link.frames.some((f) => f.stream === stream && f.type === 'end')), `stream ${stream} ended by the device`)
+    t.equal(statusOf(link.frames, stream), status, `stream ${stream} served, not refused by a leaked connection count`)
+  }
 })
 
 t.test('the device reconnects after other losses of its link (pw-relay-15.3-backoff)', async (t) => {

@@ -35,7 +35,8 @@ const MAX_BACKOFF_MS = 15_000
 
 /**
  * One relayed stream as a socket for node:http: bytes in from `data` frames, bytes out as `data`
- * frames of at most relayChunk bytes (spec §15.7), `end` when either side finishes.
+ * frames of at most relayChunk bytes (spec §15.7). An `end` from either side closes both
+ * directions and the socket (§15.4).
  */
 export class RelayedSocket extends Duplex {
   readonly remoteAddress: string
@@ -63,6 +64,11 @@ export class RelayedSocket extends Duplex {
 
   override _final(callback: (error?: Error | null) => void): void {
     this.sendEnd()
+    // Spec §15.4: `end` ends the whole stream (the relay closes the client 1000 and sends
+    // nothing more), so the socket closes once its last bytes are written. Half open, it never
+    // closed (node:http leaves a refused upgrade's socket paused: a pushed EOF is never read),
+    // and the device counted it against the source's max_connections_per_ip forever (§10.6).
+    this.once('finish', () => this.destroy())
     callback()
   }
 

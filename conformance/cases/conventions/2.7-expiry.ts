@@ -37,6 +37,7 @@ export const expiry: CaseDefinition = {
   id: '2.7-expiry',
   level: 'MUST',
   requirement: 'pw-conv-2.7-expiry',
+  directOnly: 'test-control',
   title: 'a pairing window is open until its expires_at and closed from then on',
   profiles: ['pairing'],
   needsPin: true,

@@ -21,6 +21,7 @@ export const perClient: CaseDefinition = {
   id: '10.3-per-client',
   level: 'MUST',
   requirement: 'pw-limit-10.3-per-client',
+  directOnly: 'plain-rpc',
   title: 'more than rate_client_per_minute signed requests (rpc and tickets) of one client get 429 rate-limited',
   profiles: ['pairing', 'signed-http'],
   needsPin: true,

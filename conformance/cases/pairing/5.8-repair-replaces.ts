@@ -19,6 +19,7 @@ export const repairReplaces: CaseDefinition = {
   id: '5.8-repair-replaces',
   level: 'MUST',
   requirement: 'pw-pair-5.8-repair-replaces',
+  directOnly: 'plain-rpc',
   title: 'pairing the same key again replaces its pairing key',
   profiles: ['pairing', 'signed-http'],
   needsPin: true,

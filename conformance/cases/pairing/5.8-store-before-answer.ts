@@ -33,6 +33,7 @@ export const storeBeforeAnswer: CaseDefinition = {
   id: '5.8-store-before-answer',
   level: 'MUST',
   requirement: 'pw-pair-5.8-store-before-answer',
+  directOnly: 'plain-rpc',
   title: 'credentials work as soon as pair/finish has answered 200',
   profiles: ['pairing', 'signed-http'],
   needsPin: true,

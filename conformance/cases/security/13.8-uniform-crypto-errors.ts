@@ -158,6 +158,7 @@ export const uniformCryptoErrors: CaseDefinition = {
   id: '13.8-uniform-crypto-errors',
   level: 'MUST',
   requirement: 'pw-sec-13.8-uniform-crypto-errors',
+  directOnly: 'plain-rpc',
   title: 'every cause of one cryptographic failure gets the same answer',
   profiles: ['pairing', 'session', 'signed-http'],
   needsPin: true,

@@ -16,6 +16,7 @@ export const anyParameterOrder: CaseDefinition = {
   id: '8.2-any-parameter-order',
   level: 'MUST',
   requirement: 'pw-sig-8.2-any-parameter-order',
+  directOnly: 'plain-rpc',
   title: 'signature parameters are accepted in any order',
   profiles: ['signed-http'],
   needsPin: true,

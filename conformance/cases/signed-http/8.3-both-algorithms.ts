@@ -10,6 +10,7 @@ export const bothAlgorithms: CaseDefinition = {
   id: '8.3-both-algorithms',
   level: 'MUST',
   requirement: 'pw-sig-8.3-both-algorithms',
+  directOnly: 'plain-rpc',
   title: 'ed25519 and hmac-sha256 signatures are both accepted',
   profiles: ['signed-http'],
   needsPin: true,

@@ -15,6 +15,7 @@ export const hmacKey: CaseDefinition = {
   id: '8.3-hmac-key',
   level: 'MUST',
   requirement: 'pw-sig-8.3-hmac-key',
+  directOnly: 'plain-rpc',
   title: 'hmac-sha256 uses the derived request HMAC key',
   profiles: ['signed-http'],
   needsPin: true,

@@ -20,6 +20,7 @@ export const deviceTargetUri: CaseDefinition = {
   id: '8.4-device-target-uri',
   level: 'MUST',
   requirement: 'pw-sig-8.4-device-target-uri',
+  directOnly: 'plain-rpc',
   title: 'a signature over another @target-uri gets 401 signature-invalid',
   profiles: ['signed-http'],
   needsPin: true,

@@ -20,6 +20,7 @@ export const claimAfterVerify: CaseDefinition = {
   id: '8.7-claim-after-verify',
   level: 'MUST',
   requirement: 'pw-sig-8.7-claim-after-verify',
+  directOnly: 'plain-rpc',
   title: 'a request refused before the nonce check leaves its nonce unclaimed',
   profiles: ['signed-http'],
   needsPin: true,

@@ -22,6 +22,7 @@ export const clockSkew: CaseDefinition = {
   id: '8.7-clock-skew',
   level: 'MUST',
   requirement: 'pw-sig-8.7-clock-skew',
+  directOnly: 'plain-rpc',
   title: 'created outside the advertised skew, or an expired signature, gets 401 clock-skew',
   profiles: ['signed-http'],
   needsPin: true,

@@ -25,6 +25,7 @@ export const digestMismatch: CaseDefinition = {
   id: '8.7-digest-mismatch',
   level: 'MUST',
   requirement: 'pw-sig-8.7-digest-mismatch',
+  directOnly: 'plain-rpc',
   title: 'a body without its sha-256 Content-Digest gets 400 digest-mismatch',
   profiles: ['signed-http'],
   needsPin: true,

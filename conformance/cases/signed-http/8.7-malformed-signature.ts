@@ -20,6 +20,7 @@ export const malformedSignature: CaseDefinition = {
   id: '8.7-malformed-signature',
   level: 'MUST',
   requirement: 'pw-sig-8.7-malformed-signature',
+  directOnly: 'plain-rpc',
   title: 'signature fields that are not the required structured fields get 400',
   profiles: ['signed-http'],
   needsPin: true,

@@ -17,6 +17,7 @@ export const missingComponent: CaseDefinition = {
   id: '8.7-missing-component',
   level: 'MUST',
   requirement: 'pw-sig-8.7-missing-component',
+  directOnly: 'plain-rpc',
   title: 'covered components other than those of §8.2 get 400 missing-component',
   profiles: ['signed-http'],
   needsPin: true,

@@ -29,6 +29,7 @@ export const parameters: CaseDefinition = {
   id: '8.7-parameters',
   level: 'MUST',
   requirement: 'pw-sig-8.7-parameters',
+  directOnly: 'plain-rpc',
   title: 'absent parameters get missing-component, wrong ones malformed-signature',
   profiles: ['signed-http'],
   needsPin: true,

@@ -14,6 +14,7 @@ export const replayedNonce: CaseDefinition = {
   id: '8.7-replayed-nonce',
   level: 'MUST',
   requirement: 'pw-sig-8.7-replayed-nonce',
+  directOnly: 'plain-rpc',
   title: 'a reused nonce gets 401 replayed-nonce',
   profiles: ['signed-http'],
   needsPin: true,

@@ -18,6 +18,7 @@ export const requestSequences: CaseDefinition = {
   id: '8.7-request-sequences',
   level: 'MUST',
   requirement: 'pw-sig-8.7-replayed-nonce',
+  directOnly: 'plain-rpc',
   title: 'property: any sequence of timely, skewed, replayed and altered requests gets the predicted answers',
   profiles: ['signed-http'],
   needsPin: true,

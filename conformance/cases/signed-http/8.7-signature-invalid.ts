@@ -23,6 +23,7 @@ export const signatureInvalid: CaseDefinition = {
   id: '8.7-signature-invalid',
   level: 'MUST',
   requirement: 'pw-sig-8.7-signature-invalid',
+  directOnly: 'plain-rpc',
   title: 'a signature that does not verify gets 401 signature-invalid',
   profiles: ['signed-http'],
   needsPin: true,

@@ -34,6 +34,7 @@ export const signatureLength: CaseDefinition = {
   id: '8.7-signature-length',
   level: 'MUST',
   requirement: 'pw-sig-8.7-signature-length',
+  directOnly: 'plain-rpc',
   title: 'a signature one byte short, one byte long or far short gets 401 signature-invalid',
   profiles: ['signed-http'],
   needsPin: true,

@@ -33,6 +33,7 @@ export const signatureMissing: CaseDefinition = {
   id: '8.7-signature-missing',
   level: 'MUST',
   requirement: 'pw-sig-8.7-signature-missing',
+  directOnly: 'plain-rpc',
   title: 'a request without a pw signature gets 401 signature-missing',
   profiles: ['signed-http'],
   needsPin: true,

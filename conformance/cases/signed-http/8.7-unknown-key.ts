@@ -15,6 +15,7 @@ export const unknownKey: CaseDefinition = {
   id: '8.7-unknown-key',
   level: 'MUST',
   requirement: 'pw-sig-8.7-unknown-key',
+  directOnly: 'plain-rpc',
   title: 'a keyid that names no paired client gets 401 unknown-key',
   profiles: ['signed-http'],
   async run(ctx) {

@@ -9,6 +9,7 @@ export const unsupportedAlgorithm: CaseDefinition = {
   id: '8.7-unsupported-algorithm',
   level: 'MUST',
   requirement: 'pw-sig-8.7-unsupported-algorithm',
+  directOnly: 'plain-rpc',
   title: 'an alg the device does not advertise gets 400 unsupported-algorithm',
   profiles: ['signed-http'],
   needsPin: true,

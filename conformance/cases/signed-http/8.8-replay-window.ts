@@ -26,6 +26,7 @@ export const replayWindow: CaseDefinition = {
   level: 'MUST',
   phase: PHASES.timers,
   requirement: 'pw-sig-8.8-replay-window',
+  directOnly: 'plain-rpc',
   title: 'a nonce stays claimed for 2 × skew + 1 s, the last second included',
   profiles: ['signed-http'],
   needsPin: true,

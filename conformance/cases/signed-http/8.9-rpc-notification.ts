@@ -10,6 +10,7 @@ export const rpcNotification: CaseDefinition = {
   id: '8.9-rpc-notification',
   level: 'MUST',
   requirement: 'pw-sig-8.9-rpc-notification',
+  directOnly: 'plain-rpc',
   title: 'a notification over POST rpc gets 204 with no body',
   profiles: ['signed-http'],
   needsPin: true,

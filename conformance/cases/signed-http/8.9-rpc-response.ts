@@ -29,6 +29,7 @@ export const rpcResponse: CaseDefinition = {
   id: '8.9-rpc-response',
   level: 'MUST',
   requirement: 'pw-sig-8.9-rpc-response',
+  directOnly: 'plain-rpc',
   title: 'POST rpc answers 200 with the JSON-RPC response, errors included',
   profiles: ['signed-http'],
   needsPin: true,
