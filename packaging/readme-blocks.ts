@@ -85,10 +85,6 @@ export const JUDGE_EXTRA = ['--runs', '5', '--timeout', '15'] as const
 /** What the test types instead of what the README says, and why; applied in this order. */
 export const SUBSTITUTIONS: readonly { readonly what: string; readonly why: string }[] = [
   { what: '`npm ci && ` is dropped', why: 'the clone links the repository\'s node_modules (installed by `npm ci`, as .ci/run does first)' },
-  {
-    what: 'the main session\'s clone runs `npm run build` first',
-    why: 'what `npm ci` runs as the prepare script (the README: "`npm ci` builds `dist/`"); the quick start\'s clone builds in `npm run conformance`',
-  },
   { what: '`npm test` is not run', why: 'it is the suite this test runs in' },
   { what: 'port 8080 becomes a free port', why: 'tests run side by side on one machine' },
   { what: '<PIN> becomes the PIN `npm start` printed', why: 'the README says to read it there' },
@@ -98,7 +94,7 @@ export const SUBSTITUTIONS: readonly { readonly what: string; readonly why: stri
     why:
       'at the default limits every example of a property case waits on the rate limits, so 100 runs each took most of the test\'s ' +
       'time; the quick start runs every property case at 100 runs against the same device code. The step timeout grows from 5 s to ' +
-      '15 s because the two sessions run side by side on a shared machine (a slow answer is not what this run judges)',
+      '15 s: the test shares the machine with the rest of the suite (a slow answer is not what this run judges)',
   },
 ]
 
@@ -137,11 +133,6 @@ export class Clone {
     execFileSync('git', ['clone', '--quiet', '--no-hardlinks', ROOT, clone.dir])
     symlinkSync(join(ROOT, 'node_modules'), join(clone.dir, 'node_modules'))
     return clone
-  }
-
-  /** What `npm ci` runs after installing: the prepare script, `npm run build` (SUBSTITUTIONS). */
-  prepare(): Promise<Finished> {
-    return run('npm', ['run', 'build'], { cwd: this.dir, env: this.env })
   }
 
   /** The command as typed here, or null when SUBSTITUTIONS says it is not run. */
