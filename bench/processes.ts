@@ -13,11 +13,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { bundleOf } from '../conformance/reference-bundles.ts'
 
 /**
  * Compiled (dist/bench/processes.js, as run.ts runs the bench), the servers are the compiled
- * JavaScript that pairwire-server ships; from source (as --quick runs) they are the TypeScript
- * files under tsx.
+ * JavaScript that pairwire-server ships; from source (as --quick runs) they are esbuild bundles
+ * of the TypeScript files (runArgs).
  */
 const COMPILED = import.meta.url.endsWith('.js')
 /** The tree that holds bench/, reference-server/...: dist/ compiled, the repository otherwise. */
@@ -60,11 +61,14 @@ const SCRIPTS: Record<ServerKind, string> = {
   'wss-echo': 'bench/baselines/wss-echo',
 }
 
-/** Node's arguments to run `script` (a path without extension under TREE). */
+/**
+ * Node's arguments to run `script` (a path without extension under TREE): the compiled files, or
+ * from source the esbuild bundles of the sources (conformance/reference-bundles.ts), which start
+ * in a tenth of tsx's CPU (--quick starts dozens of servers).
+ */
 function runArgs(script: string): string[] {
-  const file = (name: string) => join(TREE, name + (COMPILED ? '.js' : '.ts'))
-  const loader = COMPILED ? [] : ['--import', 'tsx']
-  return [...loader, '--import', pathToFileURL(file('bench/gc-on-signal')).href, file(script)]
+  const file = (name: string) => (COMPILED ? join(TREE, name + '.js') : bundleOf(name + '.ts'))
+  return ['--import', pathToFileURL(file('bench/gc-on-signal')).href, file(script)]
 }
 
 /**

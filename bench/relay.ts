@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { bundleOf } from '../conformance/reference-bundles.ts'
 import { METHODS, PATHS, PROTOCOL_VERSION } from '../protocol/registry.ts'
 import { connect, pair } from '../reference-client/index.ts'
 import { relayTransport } from '../reference-client/relay.ts'
@@ -20,8 +21,9 @@ const TREE = fileURLToPath(new URL('..', import.meta.url))
 
 /** The reference relay in its own process; resolves with its ws:// URL. */
 async function startRelayProcess(): Promise<{ url: string; stop(): Promise<void> }> {
-  const script = join(TREE, 'reference-relay', COMPILED ? 'cli.js' : 'cli.ts')
-  const args = [...(COMPILED ? [] : ['--import', 'tsx']), script, '--port', '0', '--max-connections-per-ip', '100000']
+  // From source, the bundle of the relay's sources (no tsx start-up; bench/processes.ts's runArgs).
+  const script = COMPILED ? join(TREE, 'reference-relay', 'cli.js') : bundleOf('reference-relay/cli.ts')
+  const args = [script, '--port', '0', '--max-connections-per-ip', '100000']
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] })
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`relay exited with ${code}`)))

@@ -6,18 +6,22 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { PACKAGE_ROOT } from './package-root.ts'
+import { bundleFile, bundleOf, REFERENCE_ENTRIES } from './reference-bundles.ts'
 
 /**
  * Run from the build (`npm run conformance` runs dist/), start the built pairwire-server as CI
- * users do; run from the sources (tests, tsx), start its source through tsx.
+ * users do; run from the sources (tests, tsx), start the bundle of its sources
+ * (reference-bundles.ts: a tenth of the start-up CPU of tsx, and the self-tests start dozens).
  */
 const FROM_BUILD = fileURLToPath(import.meta.url).endsWith('.js')
-const SERVER_CLI = FROM_BUILD ? 'dist/reference-server/cli.js' : 'reference-server/cli.ts'
-const LOADER: readonly string[] = FROM_BUILD ? [] : ['--import', 'tsx']
+const SERVER_CLI = FROM_BUILD ? 'dist/reference-server/cli.js' : REFERENCE_ENTRIES.server
+const CLIENT_CLI = FROM_BUILD ? 'dist/reference-client/cli.js' : REFERENCE_ENTRIES.client
+/** What node runs for `cli`: the built file, or the bundle of the source. */
+const program = (cli: string): string => (FROM_BUILD ? cli : bundleOf(cli))
 const START_TIMEOUT_MS = 30_000
 
 /**
@@ -48,7 +52,7 @@ export interface ReferenceChild {
 }
 
 function node(args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, [...LOADER, SERVER_CLI, ...args], {
+  return spawn(process.execPath, [program(SERVER_CLI), ...args], {
     cwd: PACKAGE_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -120,21 +124,20 @@ export function startReference(args: readonly string[] = []): Promise<ReferenceC
 
 /**
  * The reference client as a client-mode adapter (spec §12.3): a shell command line that starts
- * the built pairwire-client (or, from the sources, its source through tsx), never imported.
+ * the bundle of pairwire-client (from the build, the built CLI when `npm run build:adapter` has
+ * not run), never imported.
  */
 export function referenceClientAdapter(): string {
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
   // `npm run build:adapter` bundles the same CLI into one file (esbuild): a third of the start-up
   // CPU of loading dist/'s modules one by one, and client mode starts the adapter ~150 times.
-  const bundle = join(PACKAGE_ROOT, 'dist/reference-client/cli.bundle.mjs')
+  const bundle = bundleFile(REFERENCE_ENTRIES.client)
   if (FROM_BUILD && existsSync(bundle)) return [process.execPath, bundle].map(quote).join(' ')
-  const cli = join(PACKAGE_ROOT, FROM_BUILD ? 'dist/reference-client/cli.js' : 'reference-client/cli.ts')
-  return [process.execPath, ...LOADER, cli].map(quote).join(' ')
+  return [process.execPath, resolve(PACKAGE_ROOT, program(CLIENT_CLI))].map(quote).join(' ')
 }
 
 /** `pairwire-client --list-faults`: one JSON line per client fault switch, parsed. */
 export function listClientFaults(): Promise<FaultEntry[]> {
-  const cli = FROM_BUILD ? 'dist/reference-client/cli.js' : 'reference-client/cli.ts'
-  const child = spawn(process.execPath, [...LOADER, cli, '--list-faults'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  return faultLines(child, cli)
+  const child = spawn(process.execPath, [program(CLIENT_CLI), '--list-faults'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  return faultLines(child, CLIENT_CLI)
 }

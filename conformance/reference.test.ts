@@ -1,20 +1,17 @@
 /**
- * The harness against the reference device, run as a child process (reference-child.ts): the
- * correct device passes the cases of §2, §3, §4, §10 and §12, and a device with a fault switch
- * on fails the case that checks that rule (exit 1), for every fault. `npm run conformance` and
- * `npm run conformance:faults` run every case and every fault; this test keeps to a bounded set.
+ * The harness against the reference device, run as a child process (reference-child.ts): a
+ * device with a fault switch on fails the case that checks that rule (exit 1), for every fault,
+ * and the correct device passes those cases. `npm run conformance` and `npm run
+ * conformance:faults` run every case and every fault; this test keeps to a bounded set.
+ *
+ * That the correct device passes every case (this file once also ran §2, §3, §4, §10 and §12 at
+ * 50 runs) is checked by packaging/readme.test.ts: its quick start types `npm run conformance`,
+ * every case at the default 100 runs against the same device with the same limits, and asserts
+ * exit 0 and no FAIL or WARN line (no failing case, SHOULD cases included).
  */
 import t from 'tap'
 import { listFaults } from './reference-child.ts'
 import { pool, runFault } from './run-faults.ts'
-
-const OWN_AREAS = '2.*,3.*,4.*,10.*,12.*'
-
-t.test('the correct reference device passes (exit 0)', async (t) => {
-  const run = await runFault(null, ['--only', OWN_AREAS, '--seed', '1', '--runs', '50'])
-  t.same(run.failing, [])
-  t.equal(run.exitCode, 0, run.message ?? run.reasons ?? 'exit 0')
-})
 
 /**
  * For every fault switch, the case that catches it most quickly (`npm run conformance:faults`
@@ -48,14 +45,24 @@ const FAULT_CATCHERS: Readonly<Record<string, string>> = {
   'no-connection-cap': '10.6-connections-per-ip',
 }
 
+/**
+ * The catcher runs' device: REFERENCE_LIMITS with a per-IP rate of 1000 a minute, not 3000. The
+ * bucket is sized for the whole run of `npm run conformance`; these runs send a few hundred
+ * requests before 10.3-per-ip, which floods the bucket: a third of the flood (still over
+ * rate_client_per_minute 300, so 10.3-per-client tells the two apart). Three runs flood it (the
+ * correct device, no-rate-limit, upgrades-skip-ip-bucket), and at 3000 the correct device's
+ * flood outlasted the case's 60 s on a loaded machine.
+ */
+const CATCHER_DEVICE = ['--rate-ip-per-minute', '1000']
+
 t.test('every fault switch of the reference device makes the harness exit 1', async (t) => {
   const faults = (await listFaults()).map((f) => f.fault)
   t.same(Object.keys(FAULT_CATCHERS).sort(), [...faults].sort(), 'a catcher for every fault')
   const catchers = Object.values(FAULT_CATCHERS).join(',')
   const runs = await pool(
     [
-      () => runFault(null, ['--only', catchers, '--seed', '1']),
-      ...faults.map((fault) => () => runFault(fault, ['--only', FAULT_CATCHERS[fault]!, '--seed', '1'])),
+      () => runFault(null, ['--only', catchers, '--seed', '1'], CATCHER_DEVICE),
+      ...faults.map((fault) => () => runFault(fault, ['--only', FAULT_CATCHERS[fault]!, '--seed', '1'], CATCHER_DEVICE)),
     ],
     3,
   )

@@ -31,12 +31,16 @@ export interface FaultRun {
   readonly reasons?: string
 }
 
-/** One harness run against a fresh reference device started with `--fault fault` (if any). */
+/**
+ * One harness run against a fresh reference device started with `--fault fault` (if any) and
+ * `deviceArgs` (limits over REFERENCE_LIMITS).
+ */
 export async function runFault(
   fault: string | null,
   harnessArgs: readonly string[],
+  deviceArgs: readonly string[] = [],
 ): Promise<FaultRun> {
-  const device = await startReference(fault === null ? [] : ['--fault', fault])
+  const device = await startReference([...deviceArgs, ...(fault === null ? [] : ['--fault', fault])])
   try {
     const { options } = parseServerArgs(['--url', device.url, '--test-control', ...harnessArgs])
     const outcome = await run(options)

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { freePort } from '../bench/processes.ts'
 import { packAll, ROOT, sizeTable, type PackResult } from './pack.ts'
 import { run, start, testPin } from './processes.ts'
@@ -103,8 +103,18 @@ export const kind: ClientError['kind'] = 'wrong'
 // tsc, npm pack five times, npm ci and the runs exceed the 300 s of .taprc on a loaded machine.
 t.setTimeout(480_000)
 
+/** Runs `step`, printing how long it took to the tap log (which steps are the long ones). */
+async function timed<T>(t: Test, what: string, step: () => T | Promise<T>): Promise<T> {
+  const started = Date.now()
+  try {
+    return await step()
+  } finally {
+    t.comment(`${((Date.now() - started) / 1000).toFixed(1)} s  ${what}`)
+  }
+}
+
 t.test('every package packs, installs offline and runs as documented', async (t) => {
-  const packs = packAll()
+  const packs = await timed(t, 'pack (tsc emit, npm pack x5)', () => packAll())
   t.comment('\n' + sizeTable(packs))
   const byName = new Map(packs.map((pack) => [pack.name, pack]))
   t.same([...byName.keys()].sort(), ['@pairwire/client', '@pairwire/protocol', '@pairwire/server', '@pairwire/vectors', 'pairwire-conformance'])
@@ -127,15 +137,19 @@ t.test('every package packs, installs offline and runs as documented', async (t)
   })
   writeProject(project, packs)
   const env = { ...process.env, XDG_CONFIG_HOME: join(dir, 'config'), npm_config_audit: 'false', npm_config_fund: 'false' }
-  const installed = await run('npm', ['ci', '--offline', '--ignore-scripts'], { cwd: project, env })
+  const installed = await timed(t, 'npm ci --offline', () => run('npm', ['ci', '--offline', '--ignore-scripts'], { cwd: project, env }))
   t.equal(installed.code, 0, `npm ci --offline${said(installed)}`)
   if (installed.code !== 0) return
 
   const bin = (name: string) => join(project, 'node_modules', '.bin', name)
-  for (const name of ['pairwire-server', 'pairwire-client', 'pairwire-conformance']) {
-    const help = await run(bin(name), ['--help'], { cwd: project, env })
-    t.equal(help.code, 0, `${name} --help exits 0`)
-    t.match(help.stdout, /^usage:/, `${name} --help prints its usage`)
+
+  // The checks below share nothing but the installed project, so they run at once.
+  const helps = async () => {
+    for (const name of ['pairwire-server', 'pairwire-client', 'pairwire-conformance']) {
+      const help = await timed(t, `${name} --help`, () => run(bin(name), ['--help'], { cwd: project, env }))
+      t.equal(help.code, 0, `${name} --help exits 0`)
+      t.match(help.stdout, /^usage:/, `${name} --help prints its usage`)
+    }
   }
 
   // The relay (spec §15) ships in @pairwire/server: a started relay answers a plain GET on its
@@ -150,56 +164,71 @@ t.test('every package packs, installs offline and runs as documented', async (t)
   t.match(await gate.json(), { type: 'urn:pairwire:error:upgrade-required' })
 
   // A short real run: the installed device, paired with by the installed client, judged by the
-  // installed harness.
-  const port = await freePort()
-  const device = start(bin('pairwire-server'), [
-    '--port', String(port), '--store', 'memory', '--test-hooks', '--state-dir', join(dir, 'device'),
-  ], { cwd: project, env })
-  devices.push(device)
-  const listening = await device.waitFor(/"event":"listening".*"url":"([^"]+)"/)
-  const url = listening[1]!
-  const credentials = join(dir, 'credentials.json')
-  const paired = await run(bin('pairwire-client'), ['pair', '--url', url, '--pin', await testPin(url), '--credentials', credentials], { cwd: project, env })
-  t.equal(paired.code, 0, `pairwire-client pair${said(paired)}`)
-  t.match(JSON.parse(paired.stdout), { client_id: String, device_id: String })
-  const called = await run(bin('pairwire-client'), ['call', '--method', 'pairwire.echo', '--params', '{"hello":"world"}', '--credentials', credentials], { cwd: project, env })
-  t.equal(called.code, 0, `pairwire-client call${said(called)}`)
-  t.match(JSON.parse(called.stdout), { jsonrpc: '2.0', result: { hello: 'world' } })
-  const judged = await run(bin('pairwire-conformance'), ['server', '--url', url, '--test-control', '--only', '4.*', '--only', '7.6-*'], { cwd: project, env })
-  t.equal(judged.code, 0, `pairwire-conformance server --only 4.*,7.6-*${said(judged)}`)
-  t.match(judged.stdout, /MUST/, 'the harness reports its MUST cases')
+  // installed harness, then paired with by the client library imported as ESM. One after
+  // another: each pairing opens the device's one pairing window.
+  const live = async () => {
+    const port = await freePort()
+    const device = start(bin('pairwire-server'), [
+      '--port', String(port), '--store', 'memory', '--test-hooks', '--state-dir', join(dir, 'device'),
+    ], { cwd: project, env })
+    devices.push(device)
+    const listening = await timed(t, 'pairwire-server starts', () => device.waitFor(/"event":"listening".*"url":"([^"]+)"/))
+    const url = listening[1]!
+    const credentials = join(dir, 'credentials.json')
+    const pin = await testPin(url)
+    const paired = await timed(t, 'pairwire-client pair', () =>
+      run(bin('pairwire-client'), ['pair', '--url', url, '--pin', pin, '--credentials', credentials], { cwd: project, env }))
+    t.equal(paired.code, 0, `pairwire-client pair${said(paired)}`)
+    t.match(JSON.parse(paired.stdout), { client_id: String, device_id: String })
+    const called = await timed(t, 'pairwire-client call', () =>
+      run(bin('pairwire-client'), ['call', '--method', 'pairwire.echo', '--params', '{"hello":"world"}', '--credentials', credentials], { cwd: project, env }))
+    t.equal(called.code, 0, `pairwire-client call${said(called)}`)
+    t.match(JSON.parse(called.stdout), { jsonrpc: '2.0', result: { hello: 'world' } })
+    const judged = await timed(t, 'pairwire-conformance server --only 4.*,7.6-*', () =>
+      run(bin('pairwire-conformance'), ['server', '--url', url, '--test-control', '--only', '4.*', '--only', '7.6-*'], { cwd: project, env }))
+    t.equal(judged.code, 0, `pairwire-conformance server --only 4.*,7.6-*${said(judged)}`)
+    t.match(judged.stdout, /MUST/, 'the harness reports its MUST cases')
 
-  // ESM: the library pairs and echoes; the protocol core and the data package resolve by name.
-  const script = `
-    import * as client from '@pairwire/client'
-    import { PROBLEMS } from '@pairwire/protocol/registry.js'
-    import { readFileSync } from 'node:fs'
-    import { fileURLToPath } from 'node:url'
-    const credentials = await client.pair({ url: process.argv[1], pin: process.argv[2], name: 'esm' })
-    const session = await client.connect(credentials)
-    const answer = await session.request('pairwire.echo', { esm: true })
-    await session.close()
-    const vectors = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('@pairwire/vectors/pairing.json')), 'utf8'))
-    const schema = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('@pairwire/vectors/schemas/pairing-vectors.schema.json')), 'utf8'))
-    console.log(JSON.stringify({ answer, exports: Object.keys(client).sort(), problem: PROBLEMS.confirmationFailed.name, tests: vectors.numberOfTests, schema: schema.$schema }))`
-  const esm = await run(process.execPath, ['--input-type=module', '-e', script, url, await testPin(url)], { cwd: project, env })
-  t.equal(esm.code, 0, `the client imported as ESM${said(esm)}`)
-  const seen = JSON.parse(esm.stdout) as { answer: unknown; exports: string[]; problem: string; tests: number; schema: string }
-  t.match(seen.answer, { result: { esm: true } }, 'the imported library pairs and echoes')
-  for (const name of ['pair', 'connect', 'Session', 'ClientError', 'signedRequest', 'unpair']) t.ok(seen.exports.includes(name), `exports ${name}`)
-  t.equal(seen.problem, 'confirmation-failed')
-  t.ok(seen.tests > 0, '@pairwire/vectors/pairing.json holds tests')
-  t.match(seen.schema, /json-schema\.org/)
+    // ESM: the library pairs and echoes; the protocol core and the data package resolve by name.
+    const script = `
+      import * as client from '@pairwire/client'
+      import { PROBLEMS } from '@pairwire/protocol/registry.js'
+      import { readFileSync } from 'node:fs'
+      import { fileURLToPath } from 'node:url'
+      const credentials = await client.pair({ url: process.argv[1], pin: process.argv[2], name: 'esm' })
+      const session = await client.connect(credentials)
+      const answer = await session.request('pairwire.echo', { esm: true })
+      await session.close()
+      const vectors = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('@pairwire/vectors/pairing.json')), 'utf8'))
+      const schema = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('@pairwire/vectors/schemas/pairing-vectors.schema.json')), 'utf8'))
+      console.log(JSON.stringify({ answer, exports: Object.keys(client).sort(), problem: PROBLEMS.confirmationFailed.name, tests: vectors.numberOfTests, schema: schema.$schema }))`
+    const esmPin = await testPin(url)
+    const esm = await timed(t, 'the client imported as ESM', () =>
+      run(process.execPath, ['--input-type=module', '-e', script, url, esmPin], { cwd: project, env }))
+    t.equal(esm.code, 0, `the client imported as ESM${said(esm)}`)
+    const seen = JSON.parse(esm.stdout) as { answer: unknown; exports: string[]; problem: string; tests: number; schema: string }
+    t.match(seen.answer, { result: { esm: true } }, 'the imported library pairs and echoes')
+    for (const name of ['pair', 'connect', 'Session', 'ClientError', 'signedRequest', 'unpair']) t.ok(seen.exports.includes(name), `exports ${name}`)
+    t.equal(seen.problem, 'confirmation-failed')
+    t.ok(seen.tests > 0, '@pairwire/vectors/pairing.json holds tests')
+    t.match(seen.schema, /json-schema\.org/)
+  }
 
-  // TypeScript: a consumer against the shipped .d.ts (no skipLibCheck: they are checked too).
-  writeFileSync(join(project, 'consumer.ts'), CONSUMER)
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: {
-      target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true,
-      skipLibCheck: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')], lib: ['ES2022', 'DOM'],
-    },
-    files: ['consumer.ts'],
-  }))
-  const tsc = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: project, env })
-  t.equal(tsc.code, 0, `tsc against the shipped .d.ts${said(tsc)}`)
+  // TypeScript: a consumer against the shipped .d.ts (no skipLibCheck: they are checked too;
+  // skipDefaultLibCheck only skips TypeScript's own lib.*.d.ts, which no package of ours ships).
+  const types = async () => {
+    writeFileSync(join(project, 'consumer.ts'), CONSUMER)
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true,
+        skipLibCheck: false, skipDefaultLibCheck: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')], lib: ['ES2022', 'DOM'],
+      },
+      files: ['consumer.ts'],
+    }))
+    const tsc = await timed(t, 'tsc against the shipped .d.ts', () =>
+      run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: project, env }))
+    t.equal(tsc.code, 0, `tsc against the shipped .d.ts${said(tsc)}`)
+  }
+
+  await timed(t, 'the --help, live and type checks side by side', () => Promise.all([helps(), live(), types()]))
 })

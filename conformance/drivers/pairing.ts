@@ -182,6 +182,23 @@ export function readFinishResponse(
   }
 }
 
+/** The least lifetime of a pairing window opened for a setup pairing (pairClient), in seconds. */
+export const SETUP_WINDOW_S = 30
+
+/**
+ * The ttl a setup pairing asks of the PIN source (§12.2 `ttl`; PAIRWIRE_PIN_TTL for a command),
+ * or undefined for the device's pin_ttl when that is long enough. A pairing that only sets a case
+ * up must not race pin_ttl: with the few seconds of a test configuration (the reference run's
+ * 4 s), the first pairing of a run, its SPAKE2 code still cold in both processes, outlasted the
+ * window on a loaded machine and got 403 pairing-window-closed, reported as the case's failure
+ * (8.8-replay-window, first of its run). The cases about the window's TTL (§5.4) open their own.
+ */
+export function setupWindowTtl(ctx: Pick<CaseContext, 'target'>): number | undefined {
+  const { pin_ttl: pinTtl, max_pin_ttl: maxPinTtl } = ctx.target.discovery.limits
+  if (pinTtl === undefined || pinTtl >= SETUP_WINDOW_S) return undefined
+  return Math.min(SETUP_WINDOW_S, maxPinTtl ?? SETUP_WINDOW_S)
+}
+
 /**
  * A whole pairing (§5): opens a window unless `pin` is given, runs pair/start and pair/finish with
  * the right PIN, and checks every answer. The result is a client the device has registered.
@@ -190,7 +207,7 @@ export async function pairClient(
   ctx: CaseContext,
   options: { pin?: string; name?: string; keys?: ClientKeys } = {},
 ): Promise<PairedClient> {
-  const pin = options.pin ?? (await openPinWindow(ctx))
+  const pin = options.pin ?? (await openPinWindow(ctx, setupWindowTtl(ctx)))
   const started = await startPairing(ctx, { ...options, pin, step: 'pair/start (setup)' })
   const confirmation = clientConfirmation(started)
   const res = await pairFinish(ctx, started.pairingId, confirmation.cA, 'pair/finish (setup)')

@@ -7,11 +7,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { PACKAGE_ROOT } from '../package-root.ts'
+import { bundleOf, REFERENCE_ENTRIES } from '../reference-bundles.ts'
 import { faultLines, untilListening, type FaultEntry } from '../reference-child.ts'
 
 const FROM_BUILD = fileURLToPath(import.meta.url).endsWith('.js')
-const RELAY_CLI = FROM_BUILD ? 'dist/reference-relay/cli.js' : 'reference-relay/cli.ts'
-const LOADER: readonly string[] = FROM_BUILD ? [] : ['--import', 'tsx']
+const RELAY_CLI = FROM_BUILD ? 'dist/reference-relay/cli.js' : REFERENCE_ENTRIES.relay
 
 const SHORT = {
   grace: '1',
@@ -30,7 +30,7 @@ export const RELAY_HARNESS_FLAGS: readonly string[] = (['claim-timeout', 'idle-t
   .flatMap((k) => [`--${k}`, SHORT[k]])
 
 function node(args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, [...LOADER, RELAY_CLI, ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawn(process.execPath, [FROM_BUILD ? RELAY_CLI : bundleOf(RELAY_CLI), ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
 export function listRelayFaults(): Promise<FaultEntry[]> {
