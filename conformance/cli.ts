@@ -83,6 +83,8 @@ usage: pairwire-conformance client --adapter CMD [options]
   --timeout S          time limit of one adapter operation in seconds (default 30)
   --jobs N             cases run at once (default 3)
   --nice N             run the adapter at nice(1) priority +N (beside a server-mode run)
+  --via-relay URL      the harness's device also holds its slot at the relay URL, and the
+                       adapter is given --relay URL --device ID instead of --url (spec §12.3, §15.5)
 exit: 0 every selected MUST case passed, 1 a MUST case failed, 2 nothing ran or the adapter
       cannot be run
 `
@@ -299,9 +301,21 @@ const CLIENT_OPTIONS = {
   timeout: { type: 'string', default: '30' },
   jobs: { type: 'string', default: '3' },
   nice: { type: 'string' },
+  'via-relay': { type: 'string' },
   'allow-skips': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options']
+
+function relayUrlFlag(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`--via-relay ${value}: not a URL`)
+  }
+  if (!['ws:', 'wss:', 'http:', 'https:'].includes(url.protocol)) throw new UsageError(`--via-relay ${value}: expected a ws:// or http:// URL`)
+  return value
+}
 
 /** The run options of a `client` command line (spec §14.2), and where to write reports. */
 export function parseClientArgs(argv: readonly string[]): { options: ClientRunOptions; reports: ReportFile[]; list: boolean } {
@@ -332,6 +346,7 @@ export function parseClientArgs(argv: readonly string[]): { options: ClientRunOp
     timeoutMs: Math.round(timeout * 1000),
     jobs: integerFlag('jobs', values.jobs, 1),
     ...(values.nice === undefined ? {} : { adapterNice: integerFlag('nice', values.nice, 1) }),
+    ...(values['via-relay'] === undefined ? {} : { viaRelay: relayUrlFlag(values['via-relay']) }),
     allowSkips: values['allow-skips'],
     verbose: values.verbose,
   }

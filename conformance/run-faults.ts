@@ -17,6 +17,7 @@ import { parseClientArgs } from './cli.ts'
 import { runClient } from './client/runner.ts'
 import { loadClientCases } from './client/registry.ts'
 import { EXIT } from './report/model.ts'
+import type { CaseResult } from './model.ts'
 import { run } from './runner.ts'
 import { relayFaultsCaught } from './relay/run-faults.ts'
 
@@ -29,6 +30,8 @@ export interface FaultRun {
   readonly message?: string
   /** Why each failing case failed, one line per case. */
   readonly reasons?: string
+  /** Every result of a client-mode run (client --via-relay's test reads its skips and passes). */
+  readonly results?: readonly CaseResult[]
 }
 
 /**
@@ -74,7 +77,7 @@ export async function runClientFault(
   if (outcome.kind === 'unusable') return { fault, exitCode: outcome.exitCode, failing: [], message: outcome.message }
   const failed = outcome.report.results.filter((r) => r.status === 'fail')
   const reasons = failed.map((r) => `${r.id}: ${r.message ?? 'failed'}`).join('\n')
-  return { fault, exitCode: outcome.exitCode, failing: failed.map((r) => r.id), reasons }
+  return { fault, exitCode: outcome.exitCode, failing: failed.map((r) => r.id), reasons, results: outcome.report.results }
 }
 
 /** Runs `tasks` with at most `jobs` at a time, keeping their order in the result. */

@@ -69,7 +69,7 @@ const INVALID_PAYLOAD = 1007
  * detected (1002, 1009), close(code, reason bytes) to answer the device's Close; the client's
  * own closes pass a string reason (socket-channel.ts), so the three are told apart here.
  */
-class CheckedWebSocket extends WebSocket {
+export class CheckedWebSocket extends WebSocket {
   onFramingFailure: (why: string) => void = () => {}
 
   override close(code?: number, data?: string | Buffer): void {

@@ -18,6 +18,8 @@ import { CLOSES, PATHS, SIZES } from '../protocol/registry.ts'
 import { ClientError, type CloseInfo } from './errors.ts'
 import { problemFromBody, readMessage, send } from './http.ts'
 import { endpoint } from './urls.ts'
+import { clientFault } from './faults.ts'
+import { CheckedWebSocket } from './node-websocket.ts'
 import type { FetchFunction, RawSocket, SocketFactory } from './platform.ts'
 
 /** Close codes the relay itself sends a client stream (spec §15.6); others are the stream's own. */
@@ -156,7 +158,13 @@ export function relayTransport(relayUrl: string, deviceId: string): RelayTranspo
     tunnel.once('error', (error) => {
       if (error instanceof ClientError) refuse(error)
     })
-    const ws = new WebSocket(url, { perMessageDeflate: false, createConnection: () => tunnel as never })
+    // The same RFC 6455 checks as a direct session (node-websocket.ts, spec §7.9): the relay
+    // carries the device's frames byte for byte (§15.4), so a framing failure is the device's.
+    const validate = clientFault('close-1007-on-text')
+    const ws = new CheckedWebSocket(url, { perMessageDeflate: false, skipUTF8Validation: !validate, createConnection: () => tunnel as never })
+    if (!clientFault('framing-failure-as-lost-connection')) {
+      ws.onFramingFailure = (why) => refuse(ClientError.verification('websocket-framing', why))
+    }
     ws.on('unexpected-response', (_request, response) => {
       const chunks: Buffer[] = []
       response.on('data', (chunk: Buffer) => chunks.length < 16 && chunks.push(chunk))

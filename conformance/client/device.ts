@@ -189,6 +189,10 @@ export interface HarnessDevice {
   readonly pin: string
   readonly deviceId: string
   readonly deviceKey: string
+  /** The device key's Ed25519 seed: only for claiming a relay slot (client --via-relay, §15.3). */
+  readonly deviceSeed: Uint8Array
+  /** client --via-relay: the relay the adapter reaches this device through (spec §12.3, §15.5). */
+  relay?: string
   /** The script; cases on a shared device set it before each operation. */
   script: DeviceScript
   readonly log: LogEntry[]
@@ -273,7 +277,9 @@ class Refusal extends Error {
 export async function startHarnessDevice(script: DeviceScript = {}): Promise<HarnessDevice> {
   const backend = defaultBackend
   const keyOf = () => backend.ed25519PublicKey(backend.randomBytes(32))
-  const deviceKeyBytes = keyOf()
+  // The seed is kept for --via-relay: the harness device claims its relay slot with it (§15.3).
+  const deviceSeed = backend.randomBytes(32)
+  const deviceKeyBytes = backend.ed25519PublicKey(deviceSeed)
   const deviceKey = base64urlEncode(deviceKeyBytes)
   const deviceId = deviceIdOf(deviceKeyBytes)
   const otherKey = keyOf()
@@ -291,6 +297,7 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
     pin,
     deviceId,
     deviceKey,
+    deviceSeed,
     script,
     log,
     clients,

@@ -15,7 +15,8 @@ import { EXIT, exitCodeOf, summarize, type RunReport } from '../report/model.ts'
 import { traceLines } from '../report/trace.ts'
 import { TOOL, type RunOutcome } from '../runner.ts'
 import { selectCases, type Selection } from '../selection.ts'
-import { CaseFailure, fail, SetupError } from '../verdicts.ts'
+import { CaseFailure, fail, SetupError, skipCase } from '../verdicts.ts'
+import { holdSlot } from '../relay/slot.ts'
 import { describeRun, shellAdapter, type Adapter } from './adapter.ts'
 import { describeLog, startHarnessDevice, type DeviceScript, type HarnessDevice } from './device.ts'
 import { ECHO, ECHO_PARAMS, type ClientCaseContext, type ClientCaseDefinition, type Outcome, type Paired } from './model.ts'
@@ -42,7 +43,31 @@ export interface ClientRunOptions {
   /** conformance:faults: schedule no more cases once a MUST case failed (exit 1 is the proof). */
   readonly stopAfterFailure?: boolean
   readonly progress?: (line: string) => void
+  /** --via-relay URL (spec §12.3, §15.5): every harness device also holds a slot there, and the adapter is told to go through it. */
+  readonly viaRelay?: string
 }
+
+/**
+ * A harness device; with a relay, it also holds its slot there (conformance/relay/slot.ts) and is
+ * marked so that the adapter is given `--relay URL --device ID` instead of `--url` (§12.3).
+ */
+async function startDevice(relay: string | undefined, script: DeviceScript = {}): Promise<HarnessDevice> {
+  const device = await startHarnessDevice(script)
+  if (relay === undefined) return device
+  let slot
+  try {
+    slot = await holdSlot(relay, device.deviceSeed, Number(new URL(device.url).port))
+  } catch (error) {
+    await device.close()
+    throw new SetupError(`the harness device could not hold its slot at ${relay}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const close = device.close.bind(device)
+  return Object.assign(device, { relay, close: async () => (await slot.close(), await close()) })
+}
+
+/** How §12.3 tells the adapter where the device is: --url URL, or --relay URL --device ID. */
+const whereArgs = (device: HarnessDevice): string[] =>
+  device.relay === undefined ? ['--url', device.url] : ['--relay', device.relay, '--device', device.deviceId]
 
 /** fast-check runs of a client property case: each run is an adapter process. */
 export const CLIENT_PROPERTY_RUNS = 8
@@ -80,6 +105,7 @@ class CaseScope {
     readonly worker: Worker,
     readonly dir: string,
     point: ReplayPoint,
+    readonly relay?: string,
   ) {
     this.point = point
   }
@@ -107,13 +133,13 @@ class CaseScope {
   }
 
   async device(script: DeviceScript = {}): Promise<HarnessDevice> {
-    const device = await startHarnessDevice(script)
+    const device = await startDevice(this.relay, script)
     this.cleanups.push(() => device.close())
     return device
   }
 
   pair(device: HarnessDevice, credentials: string, pin = device.pin): Promise<Outcome> {
-    return this.operation('pair', device, ['pair', '--url', device.url, '--pin', pin, '--credentials', credentials], credentials)
+    return this.operation('pair', device, ['pair', ...whereArgs(device), '--pin', pin, '--credentials', credentials], credentials)
   }
 
   async pairedOn(device: HarnessDevice, script: DeviceScript, credentials = this.credentialsPath()): Promise<Paired> {
@@ -129,8 +155,10 @@ class CaseScope {
 }
 
 function contextOf(scope: CaseScope, options: ClientRunOptions, replayed: ReplayPoint | undefined): ClientCaseContext {
+  // §12.3: through a relay, call, signed-call and unpair are given --relay URL as well.
+  const relayArgs = (paired: Paired) => (paired.device.relay === undefined ? [] : ['--relay', paired.device.relay])
   const op = (name: string, paired: Paired, args: string[]) =>
-    scope.operation(name, paired.device, [name, ...args, '--credentials', paired.credentials], paired.credentials)
+    scope.operation(name, paired.device, [name, ...args, ...relayArgs(paired), '--credentials', paired.credentials], paired.credentials)
   const callArgs = (method: string, params: unknown) => ['--method', method, '--params', JSON.stringify(params)]
   return {
     seed: scope.point.seed,
@@ -150,7 +178,7 @@ function contextOf(scope: CaseScope, options: ClientRunOptions, replayed: Replay
         shared.device.reset(script)
         return shared
       }
-      const device = await startHarnessDevice()
+      const device = await startDevice(scope.relay)
       scope.worker.devices.push(device)
       // Outside the case's directory, which goes with the case.
       const dir = await mkdtemp(join(tmpdir(), 'pw-client-shared-'))
@@ -162,7 +190,11 @@ function contextOf(scope: CaseScope, options: ClientRunOptions, replayed: Replay
       return scope.pairedOn(await scope.device(), script)
     },
     call: (paired, method = ECHO, params = ECHO_PARAMS) => op('call', paired, callArgs(method, params)),
-    signedCall: (paired, method = ECHO, params = ECHO_PARAMS) => op('signed-call', paired, callArgs(method, params)),
+    signedCall: (paired, method = ECHO, params = ECHO_PARAMS) =>
+      paired.device.relay === undefined
+        ? op('signed-call', paired, callArgs(method, params))
+        // A device answers POST rpc on a relayed stream with 404: nothing to judge a signed call by.
+        : skipCase('a signed POST /pairwire/v1/rpc is not served through a relay (spec §15.5 pw-relay-15.5-no-plain-rpc)'),
     unpair: (paired) => op('unpair', paired, []),
   }
 }
@@ -195,7 +227,7 @@ async function runClientCase(
   const started = Date.now()
   const replayed = options.replay?.id === c.id ? options.replay.point : undefined
   const dir = await mkdtemp(join(tmpdir(), 'pw-client-case-'))
-  const scope = new CaseScope(adapter, worker, dir, replayed ?? { seed: options.seed })
+  const scope = new CaseScope(adapter, worker, dir, replayed ?? { seed: options.seed }, options.viaRelay)
   let verdict: Verdict
   try {
     verdict = await bounded(c.run(contextOf(scope, options, replayed)), CASE_LIMIT_MS)
@@ -244,11 +276,11 @@ function reportOf(options: ClientRunOptions, startedAt: Date, mustTotal: number,
 }
 
 /** Can the adapter be run at all? A shell that cannot find or execute it makes the run exit 2. */
-async function preflight(adapter: Adapter): Promise<{ unusable?: string; shared?: Paired; device: HarnessDevice }> {
-  const device = await startHarnessDevice()
+async function preflight(adapter: Adapter, relay?: string): Promise<{ unusable?: string; shared?: Paired; device: HarnessDevice }> {
+  const device = await startDevice(relay)
   const dir = await mkdtemp(join(tmpdir(), 'pw-client-preflight-'))
   const credentials = join(dir, 'credentials.json')
-  const run = await adapter.run(['pair', '--url', device.url, '--pin', device.pin, '--credentials', credentials])
+  const run = await adapter.run(['pair', ...whereArgs(device), '--pin', device.pin, '--credentials', credentials])
   if (run.unrunnable !== undefined) {
     await rm(dir, { recursive: true, force: true })
     return { unusable: `the adapter cannot be run: ${run.unrunnable}`, device }
@@ -276,7 +308,7 @@ export async function runClient(options: ClientRunOptions): Promise<RunOutcome> 
   }
   const adapter = shellAdapter(options.adapter, options.timeoutMs, options.env, options.adapterNice)
   const workers: Worker[] = Array.from({ length: Math.max(1, options.jobs) }, () => ({ devices: [] }))
-  const first = await preflight(adapter)
+  const first = await preflight(adapter, options.viaRelay)
   workers[0]!.devices.push(first.device)
   try {
     if (first.unusable !== undefined) return unusable(first.unusable)
