@@ -285,6 +285,11 @@ async function preflight(adapter: Adapter, relay?: string): Promise<{ unusable?:
     await rm(dir, { recursive: true, force: true })
     return { unusable: `the adapter cannot be run: ${run.unrunnable}`, device }
   }
+  if (relay !== undefined && run.exitCode === 3 && device.log.length === 0) {
+    // §12.3 pw-test-12.3-relay-option is a MAY: an adapter without it cannot be judged through a relay.
+    await rm(dir, { recursive: true, force: true })
+    return { unusable: `the adapter does not accept pair --relay URL --device ID (spec §12.3 pw-test-12.3-relay-option): ${run.stderr.trim().slice(0, 200)}`, device }
+  }
   const state = await credentialsState(credentials)
   // A pairing that worked is the first worker's shared pairing; one that did not is judged by
   // the cases (a client that cannot pair fails them), not taken for an unusable adapter.

@@ -9,6 +9,7 @@ import t from 'tap'
 import { runClientFault } from '../run-faults.ts'
 import { startReferenceRelay } from './reference-relay-child.ts'
 import { parseClientArgs } from '../cli.ts'
+import { runClient } from '../client/runner.ts'
 
 // The relay's §11.5-style defaults: room for client mode's concurrent streams and sessions.
 const RELAY_ROOM = ['--grace', '30', '--claim-timeout', '10', '--idle-timeout', '300', '--ping-interval', '30',
@@ -40,4 +41,13 @@ t.test('the correct reference client through the relay fails nothing; a fault is
   const faulty = await runClientFault('skip-cb-check', ['--via-relay', relay.url, '--seed', '1', '--jobs', '1', '--only', '5.9-client-wrong-cb'])
   t.equal(faulty.exitCode, 1, 'skip-cb-check: exit 1 through the relay')
   t.same(faulty.failing, ['5.9-client-wrong-cb'], 'caught by 5.9-client-wrong-cb')
+})
+
+t.test('an adapter without the relay form of §12.3 makes a --via-relay run unusable (exit 2)', async (t) => {
+  const relay = await startReferenceRelay(RELAY_ROOM)
+  t.teardown(() => relay.stop())
+  const { options } = parseClientArgs(['--adapter', 'sh -c "echo unknown option --relay >&2; exit 3" --', '--via-relay', relay.url, '--only', '12.3-pair-output'])
+  const outcome = await runClient(options)
+  t.equal(outcome.exitCode, 2)
+  if (outcome.kind === 'unusable') t.match(outcome.message, /pw-test-12\.3-relay-option/)
 })
