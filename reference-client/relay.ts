@@ -34,6 +34,20 @@ const RELAY_CODES: ReadonlySet<number> = new Set([
 ])
 
 /** One client stream as a socket for undici and ws. */
+/**
+ * Relay streams whose WebSocket to the relay is not closed yet. A one-shot command that exits
+ * with one of them open and the relay's bytes unread makes the kernel answer with RST, and the
+ * relay may then drop the last bytes it had not read from us, e.g. the Close frame that ends the
+ * session inside the stream (spec §7.9, §15.4): the device would never see it.
+ */
+const openStreams = new Set<WebSocket>()
+
+/** Waits, at most `ms`, until every relay stream of this process has closed its WebSocket. */
+export async function settleRelayStreams(ms: number): Promise<void> {
+  const deadline = Date.now() + ms
+  while (openStreams.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+}
+
 class RelayStreamSocket extends Duplex {
   /** The relay's close of this stream, when it used one of its codes. */
   relayClose: CloseInfo | null = null
@@ -44,6 +58,8 @@ class RelayStreamSocket extends Duplex {
   constructor(url: string) {
     super({ allowHalfOpen: false })
     this.ws = new WebSocket(url, { perMessageDeflate: false })
+    openStreams.add(this.ws)
+    this.ws.once('close', () => openStreams.delete(this.ws))
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve())
       this.ws.once('error', reject)
