@@ -6,8 +6,8 @@
  * seals issued back to back, with AEAD calls that finish out of order, still use n = 0, 1, 2, …
  */
 import { webcrypto } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { cacophonyVectors } from '../../test-support/cacophony-vectors.ts'
 import { nobleBackend } from '../crypto/noble.ts'
 import { detectWebCrypto, webCryptoPrimitives, type AeadKey } from '../crypto/webcrypto.ts'
 import { hexDecode, hexEncode, utf8Encode } from '../encoding.ts'
@@ -17,24 +17,10 @@ import { AsyncCipherState, AsyncNoiseTransport, HandshakeState, NoiseTransport }
 const subtle = webcrypto.subtle as unknown as SubtleCrypto
 const web = webCryptoPrimitives(await detectWebCrypto(subtle), subtle)
 
-interface NoiseVector {
-  init_prologue: string
-  init_psks: string[]
-  init_ephemeral: string
-  resp_prologue: string
-  resp_psks: string[]
-  resp_ephemeral: string
-  handshake_hash: string
-  messages: { payload: string; ciphertext: string }[]
-}
-const file = JSON.parse(
-  readFileSync(new URL('../../vectors/external/noise-nnpsk0-25519-aesgcm-sha256.json', import.meta.url), 'utf8'),
-) as { vectors: NoiseVector[] }
-
 t.test('cacophony NNpsk0 vectors on the WebCrypto path', async (t) => {
   t.same(web.sources, { aesGcm: 'webcrypto', x25519: 'webcrypto', ed25519: 'webcrypto' })
   let messages = 0
-  for (const v of file.vectors) {
+  for (const v of cacophonyVectors) {
     const side = (role: 'initiator' | 'responder', psk: string, prologue: string, e: string) =>
       new HandshakeState({ role, psk: hexDecode(psk), prologue: hexDecode(prologue), ephemeralPrivateKey: hexDecode(e), backend: nobleBackend })
     const initiator = side('initiator', v.init_psks[0]!, v.init_prologue, v.init_ephemeral)

@@ -4,31 +4,12 @@
  * both handshake messages byte for byte, the handshake hash, and every transport message sealed
  * by its sender and opened by its receiver (messages[2..] alternate initiator, responder).
  */
-import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { cacophonyVectors } from '../../test-support/cacophony-vectors.ts'
 import { availableBackends } from '../crypto/index.ts'
 import { hexDecode, hexEncode } from '../encoding.ts'
 import { LABELS } from '../registry.ts'
 import { HandshakeState, NoiseTransport } from './index.ts'
-
-interface NoiseVector {
-  protocol_name: string
-  init_prologue: string
-  init_psks: string[]
-  init_ephemeral: string
-  resp_prologue: string
-  resp_psks: string[]
-  resp_ephemeral: string
-  handshake_hash: string
-  messages: { payload: string; ciphertext: string }[]
-}
-
-const file = JSON.parse(
-  readFileSync(
-    new URL('../../vectors/external/noise-nnpsk0-25519-aesgcm-sha256.json', import.meta.url),
-    'utf8',
-  ),
-) as { vectors: NoiseVector[] }
 
 const onlyPsk = (psks: string[]): Uint8Array => {
   // NNpsk0 has exactly one psk token.
@@ -40,7 +21,7 @@ for (const backend of await availableBackends()) {
   t.test(`cacophony NNpsk0 vectors (${backend.name})`, (t) => {
     let vectors = 0
     let messages = 0
-    for (const v of file.vectors) {
+    for (const v of cacophonyVectors) {
       t.equal(v.protocol_name, LABELS.noiseProtocolName, 'protocol name')
       const initiator = new HandshakeState({
         role: 'initiator',
