@@ -229,7 +229,7 @@ if (invokedScript() === fileURLToPath(import.meta.url)) {
   })
   // Through a relay, let the streams finish their closing handshakes first (bounded), so that
   // the last bytes we sent are not lost to an RST at exit (settleRelayStreams).
-  if (process.argv.includes('--relay')) await (await import('./relay.ts')).settleRelayStreams(1000)
+  if (process.argv.includes('--relay')) await (await import('./relay.ts')).settleRelayStreams(CLOSE_WAIT_MS)
   // An open socket's close handshake must not keep a finished command alive.
   process.exit(code)
 }

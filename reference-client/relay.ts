@@ -33,7 +33,6 @@ const RELAY_CODES: ReadonlySet<number> = new Set([
   CLOSES.frameTooLarge.code,
 ])
 
-/** One client stream as a socket for undici and ws. */
 /**
  * Relay streams whose WebSocket to the relay is not closed yet. A one-shot command that exits
  * with one of them open and the relay's bytes unread makes the kernel answer with RST, and the
@@ -48,6 +47,7 @@ export async function settleRelayStreams(ms: number): Promise<void> {
   while (openStreams.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
 }
 
+/** One client stream as a socket for undici and ws. */
 class RelayStreamSocket extends Duplex {
   /** The relay's close of this stream, when it used one of its codes. */
   relayClose: CloseInfo | null = null
