@@ -24,6 +24,12 @@ export interface CryptoBackend {
     ad: Uint8Array,
     sealed: Uint8Array,
   ): Uint8Array | null
+  /**
+   * Optional: told the nonce a key will seal (or open) next, a backend may make that operation's
+   * context ahead of time, off the path of the message. Only a call with exactly this key, nonce
+   * and an empty AAD may use it, and only once.
+   */
+  aes256gcmAhead?(key: Uint8Array, nonce: Uint8Array, operation: 'seal' | 'open'): void
   x25519PublicKey(privateKey: Uint8Array): Uint8Array
   /** Raw X25519 (RFC 7748 §5); the all-zero output check is the caller's (Noise §12.1 note). */
   x25519(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array

@@ -15,6 +15,8 @@ import {
   randomBytes,
   sign,
   verify,
+  type CipherGCM,
+  type DecipherGCM,
   type KeyObject,
 } from 'node:crypto'
 import { constantTimeEqual } from '../encoding.ts'
@@ -70,6 +72,50 @@ function rawPublicKey(key: KeyObject): Uint8Array {
 const toBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
 const TAG_LENGTH = 16
 
+/**
+ * The context made ahead for a key's next nonce (aes256gcmAhead). Making one is most of a small
+ * message's AES-GCM cost on node:crypto (a new OpenSSL context and key schedule per IV, see
+ * README "What the security costs"); made in setImmediate, that is after the current turn has
+ * written its frames and before the event loop waits for the next message, it is off the path
+ * of the message it serves. One entry per key: the hint names the nonce the CipherState will
+ * use next, a new hint replaces an older one, and a context is used at most once, for exactly
+ * that key, nonce and operation with an empty AAD, so no IV is ever used twice.
+ */
+interface Ahead {
+  nonce: Uint8Array | null
+  operation: 'seal' | 'open'
+  context: CipherGCM | DecipherGCM | null
+  scheduled: boolean
+}
+
+const ahead = new WeakMap<Uint8Array, Ahead>()
+let aheadUsed = 0
+
+/** How many seals and opens so far used a context made ahead (for tests and diagnostics). */
+export const aheadContextsUsed = (): number => aheadUsed
+
+function newContext(key: Uint8Array, nonce: Uint8Array, operation: 'seal' | 'open') {
+  const options = { authTagLength: TAG_LENGTH }
+  return operation === 'seal'
+    ? createCipheriv('aes-256-gcm', key, nonce, options)
+    : createDecipheriv('aes-256-gcm', key, nonce, options)
+}
+
+function takeAhead(key: Uint8Array, nonce: Uint8Array, operation: 'seal'): CipherGCM | undefined
+function takeAhead(key: Uint8Array, nonce: Uint8Array, operation: 'open'): DecipherGCM | undefined
+function takeAhead(key: Uint8Array, nonce: Uint8Array, operation: 'seal' | 'open') {
+  const next = ahead.get(key)
+  if (next === undefined || next.nonce === null) return undefined
+  const matches = next.operation === operation && constantTimeEqual(next.nonce, nonce)
+  const context = matches ? next.context : null
+  // Whatever was hinted for this key is spent or stale once the key is used.
+  next.nonce = null
+  next.context = null
+  if (context === null) return undefined
+  aheadUsed++
+  return context
+}
+
 export const nodeBackend: CryptoBackend = {
   name: 'node',
   sha256: (data) => toBytes(createHash('sha256').update(data).digest()),
@@ -92,7 +138,9 @@ export const nodeBackend: CryptoBackend = {
   // to that: an empty AAD (every Noise transport message) is not passed, which GCM defines as
   // the same, and GCM's final() outputs no bytes, so update()'s output is used without a copy.
   aes256gcmSeal(key, nonce, ad, plaintext) {
-    const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH })
+    const cipher =
+      (ad.length === 0 ? takeAhead(key, nonce, 'seal') : undefined) ??
+      createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH })
     if (ad.length > 0) cipher.setAAD(ad)
     const ciphertext = cipher.update(plaintext)
     cipher.final()
@@ -102,7 +150,9 @@ export const nodeBackend: CryptoBackend = {
   aes256gcmOpen(key, nonce, ad, sealed) {
     if (sealed.length < TAG_LENGTH) return null
     const split = sealed.length - TAG_LENGTH
-    const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH })
+    const decipher =
+      (ad.length === 0 ? takeAhead(key, nonce, 'open') : undefined) ??
+      createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH })
     if (ad.length > 0) decipher.setAAD(ad)
     decipher.setAuthTag(sealed.subarray(split))
     const plaintext = decipher.update(sealed.subarray(0, split))
@@ -112,6 +162,25 @@ export const nodeBackend: CryptoBackend = {
       return null
     }
     return toBytes(plaintext)
+  },
+  aes256gcmAhead(key, nonce, operation) {
+    let next = ahead.get(key)
+    if (next === undefined) {
+      next = { nonce, operation, context: null, scheduled: false }
+      ahead.set(key, next)
+    }
+    next.nonce = nonce
+    next.operation = operation
+    next.context = null
+    if (next.scheduled) return
+    next.scheduled = true
+    const entry = next
+    setImmediate(() => {
+      entry.scheduled = false
+      if (entry.nonce !== null && entry.context === null) {
+        entry.context = newContext(key, entry.nonce, entry.operation)
+      }
+    })
   },
   x25519PublicKey: (privateKey) =>
     rawPublicKey(createPublicKey(privateKeyObject('X25519', privateKey))),

@@ -96,6 +96,17 @@ export class CipherState {
     return plaintext
   }
 
+  /**
+   * Tells the backend which operation the next call makes with (k, n), so that it can prepare
+   * it off the path of the next message (CryptoBackend.aes256gcmAhead). A transport CipherState
+   * only ever seals or only ever opens, with an empty AD (§7.5); nothing changes on the wire.
+   */
+  ahead(operation: 'seal' | 'open'): void {
+    if (this.#k === null || this.#backend.aes256gcmAhead === undefined) return
+    if (this.#nHigh === UINT32_MAX && this.#nLow === UINT32_MAX) return
+    this.#backend.aes256gcmAhead(this.#k, aesGcmNonce(this.#nHigh, this.#nLow), operation)
+  }
+
   /** §5.1: n = 2^64-1 is reserved, so once n reaches it every further call is an error. */
   #aesNonce(): Uint8Array {
     if (this.#nHigh === UINT32_MAX && this.#nLow === UINT32_MAX) {

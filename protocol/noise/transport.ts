@@ -19,6 +19,8 @@ export class NoiseTransport {
   constructor(ciphers: TransportCiphers) {
     this.#send = ciphers.send
     this.#receive = ciphers.receive
+    this.#send.ahead('seal')
+    this.#receive.ahead('open')
   }
 
   /** Encrypts one outgoing message: ciphertext || 16-byte tag. */
@@ -26,7 +28,9 @@ export class NoiseTransport {
     if (plaintext.length > MAX_PLAINTEXT) {
       throw new ProtocolError('frame-too-large', 'plaintext longer than 65535 - 16 bytes')
     }
-    return this.#send.encryptWithAd(EMPTY_AD, plaintext)
+    const sealed = this.#send.encryptWithAd(EMPTY_AD, plaintext)
+    this.#send.ahead('seal')
+    return sealed
   }
 
   /** Decrypts the next incoming message; throws and returns nothing unless it authenticates. */
@@ -37,6 +41,8 @@ export class NoiseTransport {
     if (message.length < SIZES.aeadTag) {
       throw new ProtocolError('frame-too-short', 'transport message shorter than its tag')
     }
-    return this.#receive.decryptWithAd(EMPTY_AD, message)
+    const plaintext = this.#receive.decryptWithAd(EMPTY_AD, message)
+    this.#receive.ahead('open')
+    return plaintext
   }
 }
