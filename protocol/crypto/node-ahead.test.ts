@@ -98,6 +98,10 @@ t.test('a Noise transport seals and opens its next message with contexts made ah
   const client = new NoiseTransport(initiator.split())
   const device = new NoiseTransport(responder.split())
   const message = utf8Encode('{"jsonrpc":"2.0","id":1,"method":"pairwire.echo","params":{}}')
+  await nextTurn()
+  const first = aheadContextsUsed()
+  t.same(device.open(client.seal(message)), message)
+  t.equal(aheadContextsUsed(), first, 'nothing is made ahead before the first message')
   for (let i = 0; i < 3; i++) {
     await nextTurn()
     const before = aheadContextsUsed()
@@ -106,8 +110,8 @@ t.test('a Noise transport seals and opens its next message with contexts made ah
     t.equal(aheadContextsUsed() - before, 2, `message ${i}: the seal and the open`)
   }
   // Two messages in one turn: the second makes its own contexts, and both still open.
-  const first = client.seal(message)
-  const second = client.seal(message)
-  t.same(device.open(first), message)
-  t.same(device.open(second), message)
+  const one = client.seal(message)
+  const two = client.seal(message)
+  t.same(device.open(one), message)
+  t.same(device.open(two), message)
 })
