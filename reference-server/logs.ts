@@ -7,7 +7,7 @@
  * Callers pass ids, codes, statuses and addresses only. As a second line of defence both streams
  * drop the query of any `url`/`path` field, since a query may carry a ticket (spec §7.2).
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Writable } from 'node:stream'
 import type { AuditLog, Logger } from './context.ts'
@@ -49,30 +49,41 @@ export interface ClosableAuditLog extends AuditLog {
   close(): Promise<void>
 }
 
-/** A file-backed audit log when `stateDir` is given, a bounded in-memory one otherwise. */
+/**
+ * A file-backed audit log when `stateDir` is given, a bounded in-memory one otherwise. Each
+ * record is appended with one synchronous write(2): it is in the kernel before the event that
+ * caused it goes on, so a crash of the device loses no record it has made, and one write of a
+ * line to a local file (about 4 µs here) costs far less than a write stream's hand-off to the
+ * thread pool (about 75 µs of CPU per line written one at a time; `npm run bench:setup`).
+ */
 export function createAuditLog(stateDir: string | null): ClosableAuditLog {
   const entries: Record<string, unknown>[] = []
-  let file: WriteStream | undefined
+  let fd: number | null = null
   if (stateDir !== null) {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 })
-    file = createWriteStream(join(stateDir, AUDIT_FILE), { flags: 'a', mode: 0o600 })
+    fd = openSync(join(stateDir, AUDIT_FILE), 'a', 0o600)
   }
   return {
     entries,
     record(event, fields) {
       const text = line(event, {}, fields)
-      if (file === undefined) {
+      if (stateDir === null) {
         entries.push(JSON.parse(text) as Record<string, unknown>)
         if (entries.length > MEMORY_AUDIT_ENTRIES) entries.shift()
-      } else if (file.writable) {
-        file.write(text)
+      } else if (fd !== null) {
+        try {
+          writeSync(fd, text)
+        } catch (e) {
+          // A full or failing disk must not take the device down with it; the operator's log says so.
+          const error = (e as NodeJS.ErrnoException).code ?? String(e)
+          process.stderr.write(line('audit.write-failed', { level: 'error' }, { error }))
+        }
       }
     },
     close() {
-      return new Promise((resolve) => {
-        if (file === undefined || file.closed) resolve()
-        else file.end(resolve)
-      })
+      if (fd !== null) closeSync(fd)
+      fd = null
+      return Promise.resolve()
     },
   }
 }
