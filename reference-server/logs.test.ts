@@ -1,5 +1,5 @@
 // Checks spec requirements: pw-sec-13.6-strip-query
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -71,6 +71,24 @@ t.test('with a state dir the audit log appends JSON lines to a 0600 file', async
   const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
   t.same(lines.map((l) => l.event), ['pair.success', 'client.revoke'], 'appended, never rewritten')
   t.same(second.entries, [], 'file-backed logs keep nothing in memory')
+})
+
+t.test('a failing audit write is reported on stderr and does not throw', { skip: existsSync('/dev/full') ? false : 'no /dev/full on this system' }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pw-audit-full-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  // Every write(2) to /dev/full fails with ENOSPC: a full disk.
+  symlinkSync('/dev/full', join(dir, AUDIT_FILE))
+  const audit = createAuditLog(dir)
+  const said: string[] = []
+  const write = process.stderr.write.bind(process.stderr)
+  process.stderr.write = ((chunk: string) => (said.push(String(chunk)), true)) as typeof process.stderr.write
+  try {
+    t.doesNotThrow(() => audit.record('ticket.issue', { client_id: 'pwc_a' }))
+  } finally {
+    process.stderr.write = write
+  }
+  await audit.close()
+  t.match(said.join(''), /"event":"audit.write-failed".*"error":"ENOSPC"/, 'the operator log says why')
 })
 
 /** Opens the session path with `query`; resolves once the device upgraded or refused it. */
