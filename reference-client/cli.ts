@@ -70,7 +70,13 @@ async function runZaparoo(command: Command): Promise<object> {
 async function runRelayed(command: Command, relay: NonNullable<Command['relay']>): Promise<object> {
   // Loaded only for --relay: relay.ts brings undici, whose start-up every other command (and
   // every client-mode adapter run) would pay.
-  const { checkRelayedDevice, relayTransport } = await import('./relay.ts')
+  const { checkRelayedDevice, relayTransport, settleRelayStreams } = await import('./relay.ts')
+  // Before the command's answer (and the exit after it), let the streams finish their closing
+  // handshakes (bounded): the last bytes we sent are not lost to an RST at exit.
+  const closeTransport = async (transport: { close(): Promise<void> }) => {
+    await transport.close()
+    await settleRelayStreams(CLOSE_WAIT_MS)
+  }
   if (command.name === 'pair') {
     await checkWritableLocation(command.credentials)
     const transport = relayTransport(relay.url, relay.deviceId ?? '')
@@ -81,7 +87,7 @@ async function runRelayed(command: Command, relay: NonNullable<Command['relay']>
       await writeCredentialsFile(command.credentials, credentials)
       return { client_id: credentials.client_id, device_id: credentials.device_id }
     } finally {
-      await transport.close()
+      await closeTransport(transport)
     }
   }
   const stored = await readCredentialsFile(command.credentials)
@@ -108,7 +114,7 @@ async function runRelayed(command: Command, relay: NonNullable<Command['relay']>
         return publicCredentials(stored)
     }
   } finally {
-    await transport.close()
+    await closeTransport(transport)
   }
 }
 
@@ -227,9 +233,6 @@ if (invokedScript() === fileURLToPath(import.meta.url)) {
     stderr: writeTo(process.stderr),
     human: process.stdout.isTTY === true && process.stderr.isTTY === true,
   })
-  // Through a relay, let the streams finish their closing handshakes first (bounded), so that
-  // the last bytes we sent are not lost to an RST at exit (settleRelayStreams).
-  if (process.argv.includes('--relay')) await (await import('./relay.ts')).settleRelayStreams(CLOSE_WAIT_MS)
   // An open socket's close handshake must not keep a finished command alive.
   process.exit(code)
 }

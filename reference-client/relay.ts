@@ -39,12 +39,16 @@ const RELAY_CODES: ReadonlySet<number> = new Set([
  * relay may then drop the last bytes it had not read from us, e.g. the Close frame that ends the
  * session inside the stream (spec §7.9, §15.4): the device would never see it.
  */
-const openStreams = new Set<WebSocket>()
+/** Each relay stream's WebSocket of this process, with a promise of its 'close' event. */
+const openStreams = new Map<WebSocket, Promise<void>>()
 
 /** Waits, at most `ms`, until every relay stream of this process has closed its WebSocket. */
 export async function settleRelayStreams(ms: number): Promise<void> {
-  const deadline = Date.now() + ms
-  while (openStreams.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+  if (openStreams.size === 0) return
+  let timer: NodeJS.Timeout | undefined
+  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))
+  await Promise.race([Promise.all(openStreams.values()), bound])
+  clearTimeout(timer)
 }
 
 /** One client stream as a socket for undici and ws. */
@@ -58,8 +62,8 @@ class RelayStreamSocket extends Duplex {
   constructor(url: string) {
     super({ allowHalfOpen: false })
     this.ws = new WebSocket(url, { perMessageDeflate: false })
-    openStreams.add(this.ws)
-    this.ws.once('close', () => openStreams.delete(this.ws))
+    const ws = this.ws
+    openStreams.set(ws, new Promise((resolve) => ws.once('close', () => (openStreams.delete(ws), resolve()))))
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve())
       this.ws.once('error', reject)
