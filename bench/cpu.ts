@@ -12,10 +12,10 @@
  * so the window is a few seconds.
  */
 import { parseArgs } from 'node:util'
-import { connect, pair } from '../reference-client/index.ts'
-import { METHODS, PATHS, PROTOCOL_VERSION } from '../protocol/registry.ts'
-import { closedLoop, echoParams, PlainRpc } from './load.ts'
-import { printTable } from './measure.ts'
+import { connect } from '../reference-client/index.ts'
+import { METHODS } from '../protocol/registry.ts'
+import { closedLoop, echoParams, pairWith, PlainRpc, tlsOf } from './load.ts'
+import { median, printTable } from './measure.ts'
 import { startServer, type Child } from './processes.ts'
 
 type Kind = 'plain' | 'wss' | 'pairwire'
@@ -27,13 +27,8 @@ interface Echoer {
 
 async function open(kind: Kind, server: Child): Promise<Echoer> {
   if (kind === 'plain') return PlainRpc.open(server.url)
-  if (kind === 'wss') return PlainRpc.open(server.url, { ca: server.ca!, token: server.token! })
-  const init = { method: 'POST', headers: { 'content-type': 'application/json' } }
-  const body = JSON.stringify({ v: PROTOCOL_VERSION })
-  const { pin } = (await (await fetch(server.url + PATHS.testPin, { ...init, body })).json()) as {
-    pin: string
-  }
-  return connect(await pair({ url: server.url, pin, name: 'bench-cpu' }))
+  if (kind === 'wss') return PlainRpc.open(server.url, tlsOf(server))
+  return connect(await pairWith(server.url, 'bench-cpu'))
 }
 
 const SERVER = { plain: 'ws-echo', wss: 'wss-echo', pairwire: 'pairwire' } as const
@@ -61,8 +56,6 @@ async function once(kind: Kind, inFlight: number, bytes: number, seconds: number
     await server.stop()
   }
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!
 
 const { values } = parseArgs({
   options: { reps: { type: 'string', default: '3' }, seconds: { type: 'string', default: '4' } },

@@ -4,7 +4,9 @@
  * plain ws baseline (the same messages as a Pairwire session, unencrypted).
  */
 import WebSocket from 'ws'
-import { METHODS } from '../protocol/registry.ts'
+import { METHODS, PATHS, PROTOCOL_VERSION } from '../protocol/registry.ts'
+import { pair, type Credentials } from '../reference-client/index.ts'
+import type { Child } from './processes.ts'
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms))
 
@@ -62,6 +64,24 @@ export interface TlsBaseline {
   readonly ca: string
   readonly token: string
 }
+
+/** The certificate and token of a wss-echo server. */
+export function tlsOf(server: Child): TlsBaseline {
+  if (server.ca === null || server.token === null) throw new Error('not a TLS baseline')
+  return { ca: server.ca, token: server.token }
+}
+
+/** A PIN from the device's test interface (spec §12.1). */
+export async function testPin(url: string): Promise<string> {
+  const init = { method: 'POST', headers: { 'content-type': 'application/json' } }
+  const response = await fetch(url + PATHS.testPin, { ...init, body: JSON.stringify({ v: PROTOCOL_VERSION }) })
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`)
+  return ((await response.json()) as { pin: string }).pin
+}
+
+/** Pairs with the device at `url` through a PIN from its test interface. */
+export const pairWith = async (url: string, name = 'bench'): Promise<Credentials> =>
+  pair({ url, pin: await testPin(url), name })
 
 /** RFC 6750 §2.1. */
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })

@@ -25,6 +25,13 @@ export function measure(op: () => void, durationMs: number): Rate {
   return { opsPerSecond: (iterations * 1000) / (now - start), iterations }
 }
 
+/** The median; of an even count, the mean of the two middle values. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
 export function machineInfo(): { node: string; cpu: string; cores: number } {
   const list = cpus()
   return { node: process.version, cpu: list[0]?.model ?? 'unknown', cores: list.length }

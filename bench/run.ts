@@ -27,7 +27,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Static } from 'typebox'
 import type { BenchResults } from '../schemas/src/bench.ts'
-import { machineInfo, printTable } from './measure.ts'
+import { machineInfo, median, printTable } from './measure.ts'
 import { ROOT, startRedis } from './processes.ts'
 import * as scenarios from './scenarios.ts'
 import { relayOneInFlight, relayPipelined } from './relay.ts'
@@ -97,12 +97,6 @@ const SCENARIOS: Scenario[] = [
   { id: 'relay-latency', name: 'session echo 1 KiB, 1 in flight, relayed ÷ direct', unit: 'round trips/s',
     target: null, targetWss: null, run: relayOneInFlight },
 ]
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 function meets(target: Target | null, ratio: number | null): boolean | null {
   if (target === null || ratio === null) return null

@@ -7,21 +7,17 @@ import { base64urlEncode } from '../protocol/encoding.ts'
 import { METHODS, PATHS, PROTOCOL_VERSION } from '../protocol/registry.ts'
 import { startClientPairing } from '../protocol/spake2/index.ts'
 import { defaultBackend } from '../protocol/crypto/index.ts'
-import {
-  connect,
-  pair,
-  signedRequest,
-  type Credentials,
-  type Session,
-} from '../reference-client/index.ts'
+import { connect, signedRequest, type Session } from '../reference-client/index.ts'
 import {
   bearer,
   closedLoop,
   echoParams,
+  pairWith,
   PlainRpc,
+  testPin,
+  tlsOf,
   trustingDispatcher,
   type Timing,
-  type TlsBaseline,
 } from './load.ts'
 import { startServer, type Child, type ServerKind } from './processes.ts'
 
@@ -55,12 +51,6 @@ async function withServer<T>(
   }
 }
 
-/** The certificate and token of a wss-echo server. */
-function tlsOf(server: Child): TlsBaseline {
-  if (server.ca === null || server.token === null) throw new Error('not a TLS baseline')
-  return { ca: server.ca, token: server.token }
-}
-
 async function postJson(url: string, body: object, extra: object = {}): Promise<unknown> {
   const init = { method: 'POST', headers: { 'content-type': 'application/json' } }
   const response = await fetch(url, { ...init, body: JSON.stringify(body), ...extra })
@@ -69,15 +59,6 @@ async function postJson(url: string, body: object, extra: object = {}): Promise<
 }
 
 const bearerJson = (token: string) => ({ 'content-type': 'application/json', ...bearer(token) })
-
-/** A PIN from the device's test interface (spec §12.1). */
-async function testPin(url: string): Promise<string> {
-  const answer = (await postJson(url + PATHS.testPin, { v: PROTOCOL_VERSION })) as { pin: string }
-  return answer.pin
-}
-
-const pairWith = async (url: string): Promise<Credentials> =>
-  pair({ url, pin: await testPin(url), name: 'bench' })
 
 async function echoOnce(session: Session | PlainRpc, params: object): Promise<void> {
   const answer = await session.request(METHODS.echo, params as Record<string, unknown>)

@@ -14,10 +14,10 @@
 import { parseArgs } from 'node:util'
 import { defaultBackend } from '../protocol/crypto/index.ts'
 import { HandshakeState } from '../protocol/noise/index.ts'
-import { METHODS, PATHS, PROTOCOL_VERSION } from '../protocol/registry.ts'
-import { connect, pair, requestTicket, type Credentials } from '../reference-client/index.ts'
-import { closedLoop, echoParams, PlainRpc } from './load.ts'
-import { printTable } from './measure.ts'
+import { METHODS } from '../protocol/registry.ts'
+import { connect, requestTicket, type Credentials } from '../reference-client/index.ts'
+import { closedLoop, echoParams, pairWith, PlainRpc, tlsOf } from './load.ts'
+import { median, printTable } from './measure.ts'
 import { startServer, type Child } from './processes.ts'
 
 interface Step {
@@ -31,10 +31,10 @@ const params = echoParams(64)
 
 const STEPS: readonly Step[] = [
   { kind: 'wss', name: 'TLS 1.3 + upgrade + close', run: async (server) => {
-    await (await PlainRpc.open(server.url, { ca: server.ca!, token: server.token! })).close()
+    await (await PlainRpc.open(server.url, tlsOf(server))).close()
   } },
   { kind: 'wss', name: 'TLS 1.3 + upgrade + echo + close', run: async (server) => {
-    const rpc = await PlainRpc.open(server.url, { ca: server.ca!, token: server.token! })
+    const rpc = await PlainRpc.open(server.url, tlsOf(server))
     await rpc.request(METHODS.echo, params)
     await rpc.close()
   } },
@@ -51,27 +51,19 @@ const STEPS: readonly Step[] = [
   } },
 ]
 
-async function pairedWith(server: Child): Promise<Credentials> {
-  const init = { method: 'POST', headers: { 'content-type': 'application/json' } }
-  const body = JSON.stringify({ v: PROTOCOL_VERSION })
-  const answer = await fetch(server.url + PATHS.testPin, { ...init, body })
-  const { pin } = (await answer.json()) as { pin: string }
-  return pair({ url: server.url, pin, name: 'bench-setup' })
-}
-
 /** Wall ms, client CPU ms and server CPU ms per set-up of `step`, over `seconds`. */
 async function once(step: Step, seconds: number) {
   const server = await startServer(step.kind === 'wss' ? 'wss-echo' : 'pairwire')
   try {
-    const state = step.kind === 'pairwire' ? await pairedWith(server) : null
+    const state = step.kind === 'pairwire' ? await pairWith(server.url, 'bench-setup') : null
     const op = () => step.run(server, state)
     await closedLoop(op, 1, { warmupMs: 0, durationMs: 1000 })
+    let count = 0
     const client0 = process.cpuUsage()
     const server0 = server.cpuMs()
-    const rate = await closedLoop(op, 1, { warmupMs: 0, durationMs: seconds * 1000 })
+    const rate = await closedLoop(() => (count++, op()), 1, { warmupMs: 0, durationMs: seconds * 1000 })
     const client = process.cpuUsage(client0)
     const serverMs = server.cpuMs() - server0
-    const count = rate * seconds
     return { wall: 1000 / rate, client: (client.user + client.system) / 1000 / count, server: serverMs / count }
   } finally {
     await server.stop()
@@ -95,8 +87,6 @@ function noiseHandshakeUs(iterations: number): number {
   for (let i = 0; i < iterations; i++) handshake()
   return ((performance.now() - start) * 1000) / iterations
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!
 
 const { values } = parseArgs({
   options: { reps: { type: 'string', default: '3' }, seconds: { type: 'string', default: '3' } },
