@@ -96,6 +96,10 @@ let aheadUsed = 0
 /** How many seals and opens so far used a context made ahead (for tests and diagnostics). */
 export const aheadContextsUsed = (): number => aheadUsed
 
+/** A new AES-256-GCM context for one message: node:crypto's only way to use a new IV. */
+function newContext(key: Uint8Array, nonce: Uint8Array, operation: 'seal'): CipherGCM
+function newContext(key: Uint8Array, nonce: Uint8Array, operation: 'open'): DecipherGCM
+function newContext(key: Uint8Array, nonce: Uint8Array, operation: 'seal' | 'open'): CipherGCM | DecipherGCM
 function newContext(key: Uint8Array, nonce: Uint8Array, operation: 'seal' | 'open') {
   const options = { authTagLength: TAG_LENGTH }
   return operation === 'seal'
@@ -136,13 +140,12 @@ export const nodeBackend: CryptoBackend = {
     }
     return out
   },
-  // A cipher per message is node:crypto's only way to use a new IV. The per-message work is kept
-  // to that: an empty AAD (every Noise transport message) is not passed, which GCM defines as
+  // A context per message (newContext), made ahead when the transport said which comes next.
+  // The per-message work is kept to that: an empty AAD (every Noise transport message) is not passed, which GCM defines as
   // the same, and GCM's final() outputs no bytes, so update()'s output is used without a copy.
   aes256gcmSeal(key, nonce, ad, plaintext) {
     const cipher =
-      (ad.length === 0 ? takeAhead(key, nonce, 'seal') : undefined) ??
-      createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH })
+      (ad.length === 0 ? takeAhead(key, nonce, 'seal') : undefined) ?? newContext(key, nonce, 'seal')
     if (ad.length > 0) cipher.setAAD(ad)
     const ciphertext = cipher.update(plaintext)
     cipher.final()
@@ -153,8 +156,7 @@ export const nodeBackend: CryptoBackend = {
     if (sealed.length < TAG_LENGTH) return null
     const split = sealed.length - TAG_LENGTH
     const decipher =
-      (ad.length === 0 ? takeAhead(key, nonce, 'open') : undefined) ??
-      createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_LENGTH })
+      (ad.length === 0 ? takeAhead(key, nonce, 'open') : undefined) ?? newContext(key, nonce, 'open')
     if (ad.length > 0) decipher.setAAD(ad)
     decipher.setAuthTag(sealed.subarray(split))
     const plaintext = decipher.update(sealed.subarray(0, split))

@@ -102,17 +102,18 @@ export class CipherState {
    * only ever seals or only ever opens, with an empty AD (§7.5); nothing changes on the wire.
    */
   ahead(operation: 'seal' | 'open'): void {
-    if (this.#k === null || this.#backend.aes256gcmAhead === undefined) return
-    if (this.#nHigh === UINT32_MAX && this.#nLow === UINT32_MAX) return
+    if (this.#k === null || this.#backend.aes256gcmAhead === undefined || this.#exhausted()) return
     this.#backend.aes256gcmAhead(this.#k, aesGcmNonce(this.#nHigh, this.#nLow), operation)
   }
 
   /** §5.1: n = 2^64-1 is reserved, so once n reaches it every further call is an error. */
   #aesNonce(): Uint8Array {
-    if (this.#nHigh === UINT32_MAX && this.#nLow === UINT32_MAX) {
-      throw new ProtocolError('nonce-exhausted')
-    }
+    if (this.#exhausted()) throw new ProtocolError('nonce-exhausted')
     return aesGcmNonce(this.#nHigh, this.#nLow)
+  }
+
+  #exhausted(): boolean {
+    return this.#nHigh === UINT32_MAX && this.#nLow === UINT32_MAX
   }
 
   #increment(): void {
