@@ -263,4 +263,6 @@ export const SIZES = {
   relaySourceTag: 8,
   /** The most bytes a relayed party puts in one frame; a relay's max_frame is at least this. */
   relayChunk: 16_384,
+  /** The most JSON-RPC objects in one packed plaintext (spec §7.10). */
+  jsonSeqMaxElements: 64,
 } as const

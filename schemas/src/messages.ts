@@ -66,8 +66,13 @@ export const TicketResponse = message(
   'POST /pairwire/v1/tickets 200 body (spec §6.1)',
 )
 
+/** §7.4, §7.10: present (and true) when the sender accepts packed plaintexts. */
+const JsonSeq = Type.Optional(
+  Type.Literal(true, { description: 'the sender accepts packed plaintexts (spec §7.10)' }),
+)
+
 export const HandshakeClientPayload = message(
-  { max_frame: MaxFrame },
+  { max_frame: MaxFrame, json_seq: JsonSeq },
   'payload of Noise message 1, UTF-8 JSON (spec §7.4)',
 )
 
@@ -76,6 +81,7 @@ export const HandshakeDevicePayload = message(
     session_id: Base64url(SESSION_ID_BYTES, 'session_id: 16 random bytes'),
     max_frame: MaxFrame,
     ping_interval: PingInterval,
+    json_seq: JsonSeq,
   },
   'payload of Noise message 2, UTF-8 JSON (spec §7.4)',
 )

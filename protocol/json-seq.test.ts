@@ -1,0 +1,50 @@
+import fc from 'fast-check'
+import t from 'tap'
+import { utf8Decode, utf8Encode } from './encoding.ts'
+import { isPacked, packPlaintexts, packTexts, splitPacked } from './json-seq.ts'
+import { SIZES } from './registry.ts'
+
+const json = (value: unknown) => utf8Encode(JSON.stringify(value))
+const parsed = (bytes: Uint8Array) => JSON.parse(utf8Decode(bytes)) as unknown
+/** Each plaintext's JSON values, in order: its elements when packed, else the text itself. */
+const valuesOf = (plaintexts: Uint8Array[]) =>
+  plaintexts.flatMap((p) => (isPacked(p) ? splitPacked(p).map(parsed) : [parsed(p)]))
+
+t.test('RFC 7464 §2 layout: RS, the JSON text, LF for each element', async (t) => {
+  const packed = packTexts([json({ a: 1 }), json([2])])
+  t.same([...packed], [0x1e, ...json({ a: 1 }), 0x0a, 0x1e, ...json([2]), 0x0a])
+  t.ok(isPacked(packed))
+  t.notOk(isPacked(json({ a: 1 })), 'a JSON text never begins with RS')
+  t.notOk(isPacked(new Uint8Array(0)))
+  t.same(splitPacked(packed).map(parsed), [{ a: 1 }, [2]])
+})
+
+t.test('empty elements are no elements (RFC 7464 §2.1); bytes that are not UTF-8 stay one element', async (t) => {
+  const bytes = Uint8Array.of(0x1e, 0x1e, 0x31, 0x0a, 0x1e, 0xff, 0xfe, 0x1e, 0x1e)
+  const elements = splitPacked(bytes)
+  t.same(elements.map((e) => [...e]), [[0x31, 0x0a], [0xff, 0xfe]])
+  t.same(splitPacked(Uint8Array.of(0x1e)), [])
+})
+
+t.test('a lone text is sent as itself; a burst is packed within max_frame − 16 and 64 elements', async (t) => {
+  const one = json({ jsonrpc: '2.0', id: 1, result: 'x' })
+  t.same(packPlaintexts([one], 100), [one])
+  const small = Array.from({ length: 200 }, (_, id) => json({ jsonrpc: '2.0', id, result: 0 }))
+  const packed = packPlaintexts(small, SIZES.noiseMaxMessage - SIZES.aeadTag)
+  t.same(packed.map((p) => splitPacked(p).length), [64, 64, 64, 8])
+  t.same(valuesOf(packed), small.map(parsed))
+})
+
+t.test('property: order and content survive, every plaintext fits, none packs fewer than two', async (t) => {
+  const text = fc.jsonValue({ maxDepth: 2 }).map(json)
+  const property = fc.property(fc.array(text, { maxLength: 150 }), fc.integer({ min: 1024, max: 65519 }), (texts, max) => {
+    const fitting = texts.filter((x) => x.length <= max)
+    const plaintexts = packPlaintexts(fitting, max)
+    for (const p of plaintexts) {
+      if (p.length > max) return false
+      if (isPacked(p) && (splitPacked(p).length < 2 || splitPacked(p).length > SIZES.jsonSeqMaxElements)) return false
+    }
+    return JSON.stringify(valuesOf(plaintexts)) === JSON.stringify(fitting.map(parsed))
+  })
+  t.doesNotThrow(() => fc.assert(property, { numRuns: 300 }))
+})

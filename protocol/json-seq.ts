@@ -1,0 +1,80 @@
+/**
+ * Packed plaintexts (spec §7.10): several JSON-RPC objects in one Noise transport message, as a
+ * JSON text sequence (RFC 7464 §2): each element is RS (0x1E) ‖ UTF-8 JSON text ‖ LF (0x0A).
+ *
+ * A §7.6 plaintext is one JSON text, which never begins with RS (RFC 8259 §2 allows only space,
+ * tab, LF and CR before a value), so the first byte tells the two apart; and RS never occurs
+ * inside a JSON text (RFC 8259 §7 escapes control characters in strings), so splitting at every
+ * RS byte finds the elements without parsing them. Splitting works on bytes, before any UTF-8
+ * decoding, so an element that is not UTF-8 stays one element and fails on its own.
+ */
+import { SIZES } from './registry.ts'
+
+/** RFC 7464 §2: the record separator that begins each element, and the LF that ends it. */
+const RS = 0x1e
+const LF = 0x0a
+/** What packing adds to each element's JSON text. */
+const ELEMENT_OVERHEAD = 2
+
+/** True when `plaintext` is a packed plaintext (its first byte is RS), not one JSON text. */
+export function isPacked(plaintext: Uint8Array): boolean {
+  return plaintext[0] === RS
+}
+
+/**
+ * The elements of a packed plaintext, in order, as views into it: the bytes after each RS up to
+ * the next RS or the end (the LF stays; JSON parsers take it as whitespace). Empty elements (two
+ * RS in a row, RFC 7464 §2.1) are no elements.
+ */
+export function splitPacked(plaintext: Uint8Array): Uint8Array[] {
+  const elements: Uint8Array[] = []
+  let start = -1
+  for (let i = 0; i <= plaintext.length; i++) {
+    if (i < plaintext.length && plaintext[i] !== RS) continue
+    if (start >= 0 && i > start) elements.push(plaintext.subarray(start, i))
+    start = i + 1
+  }
+  return elements
+}
+
+/** One packed plaintext holding `texts` (UTF-8 JSON texts, none containing RS), in order. */
+export function packTexts(texts: readonly Uint8Array[]): Uint8Array {
+  let length = 0
+  for (const text of texts) length += text.length + ELEMENT_OVERHEAD
+  const packed = new Uint8Array(length)
+  let at = 0
+  for (const text of texts) {
+    packed[at++] = RS
+    packed.set(text, at)
+    at += text.length
+    packed[at++] = LF
+  }
+  return packed
+}
+
+/**
+ * The plaintexts that carry `texts` in order, as few as §7.10 allows: each at most
+ * `maxPlaintext` bytes (the receiver's max_frame − 16, §7.5) and SIZES.jsonSeqMaxElements
+ * elements. A text alone in its plaintext is sent as itself (§7.6), not packed, so a lone message
+ * costs nothing extra; so is a text too long to be packed with anything, which the caller has
+ * already checked fits `maxPlaintext` on its own.
+ */
+export function packPlaintexts(texts: readonly Uint8Array[], maxPlaintext: number): Uint8Array[] {
+  const plaintexts: Uint8Array[] = []
+  let group: Uint8Array[] = []
+  let groupBytes = 0
+  const flush = () => {
+    if (group.length === 1) plaintexts.push(group[0]!)
+    else if (group.length > 1) plaintexts.push(packTexts(group))
+    group = []
+    groupBytes = 0
+  }
+  for (const text of texts) {
+    const bytes = text.length + ELEMENT_OVERHEAD
+    if (group.length === SIZES.jsonSeqMaxElements || groupBytes + bytes > maxPlaintext) flush()
+    group.push(text)
+    groupBytes += bytes
+  }
+  flush()
+  return plaintexts
+}
