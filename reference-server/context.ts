@@ -64,6 +64,8 @@ export interface ServerContext {
   now(): number
   /** True when the spec §12 test-control interface is on (loopback only). */
   readonly testHooks: boolean
+  /** Whether the device accepts a client's json_seq offer (spec §7.10); on unless --no-json-seq. */
+  readonly jsonSeq: boolean
   /** The browser page's files, when the device serves it (--browser-page, http/browser-page.ts). */
   readonly browserPage?: BrowserPage
 }

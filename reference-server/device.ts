@@ -56,6 +56,8 @@ export interface DeviceOptions {
   browserPageDir?: string
   /** A relay URL (spec §15): hold this device's slot there and serve its client streams. */
   relay?: string
+  /** Decline the clients' json_seq offers (spec §7.10); default false: packed plaintexts are accepted. */
+  noJsonSeq?: boolean
 }
 
 export interface Device {
@@ -164,6 +166,7 @@ async function createContext(options: DeviceOptions, stateDir: string | null) {
     backend: defaultBackend,
     now: options.clock ?? systemClock,
     testHooks: options.testHooks ?? false,
+    jsonSeq: options.noJsonSeq !== true,
     ...(browserPage === undefined ? {} : { browserPage }),
   }
   const release = async () => {

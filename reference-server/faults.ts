@@ -32,6 +32,10 @@ export const FAULTS = {
   'accept-small-order-key': 'pair/start accepts a small-order Ed25519 client_key such as 0^32 (spec §5.7).',
   'echo-client-close': 'A client\'s Close frame is answered with its own code and reason bytes (spec §7.9).',
   'no-connection-cap': 'Connections from one source address are not capped at max_connections_per_ip (spec §10.6).',
+  'json-seq-to-non-offering': 'Answers are packed even for a client that did not offer json_seq (spec §7.10).',
+  'json-seq-unoffered-answer': 'Message 2 has json_seq although message 1 did not offer it (spec §7.10).',
+  'json-seq-first-element-only': 'Only the first element of a packed plaintext is processed (spec §7.10).',
+  'json-seq-no-element-cap': 'A packed plaintext of more than 64 elements is processed (spec §7.10).',
 } as const
 
 export type FaultName = keyof typeof FAULTS

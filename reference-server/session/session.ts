@@ -5,8 +5,10 @@
  *              client's pairing key, prologue = sessionPrologue(client_id, device_id)); its payload
  *              is handshake-client-payload; the device answers message 2 with
  *              handshake-device-payload. No data frame leaves the device before message 2.
- *   transport  each frame is one Noise transport message carrying one JSON-RPC 2.0 object; the
- *              answers and the device's notifications go back sealed.
+ *   transport  each frame is one Noise transport message carrying one JSON-RPC 2.0 object, or,
+ *              when the client offered json_seq and the device accepted, a packed plaintext of
+ *              several (§7.10); the answers and the device's notifications go back sealed, those
+ *              made in one turn of the event loop packed together when the client offered.
  *
  * close() is the one place a session is closed, always with a registry close entry (its code and
  * reason). Once it runs nothing more is read or delivered: a frame that fails authentication ends
@@ -20,6 +22,7 @@ import {
   utf8Decode,
   utf8Encode,
 } from '../../protocol/encoding.ts'
+import { isPacked, packPlaintexts, splitPacked } from '../../protocol/json-seq.ts'
 import { HandshakeState, NoiseTransport, sessionPrologue } from '../../protocol/noise/index.ts'
 import {
   CLOSES,
@@ -75,6 +78,11 @@ export class Session implements LiveSession {
   #sessionId: string | null = null
   /** The largest frame the client accepts (its handshake payload). */
   #peerMaxFrame: number = SIZES.noiseMaxMessage
+  /** §7.10: the client offered json_seq and the device accepted: packing goes both ways. */
+  #packed = false
+  /** Plaintexts made in this turn of the event loop, sealed together by #flush (§7.10). */
+  #unsent: Uint8Array[] = []
+  readonly #flush = () => this.#sealUnsent()
   /** Dropped once cleared, so an established session does not keep it (or its closure). */
   #handshakeTimer: NodeJS.Timeout | null
   #pingTimer: NodeJS.Timeout | null = null
@@ -223,6 +231,7 @@ export class Session implements LiveSession {
     const checked = validateMessage('handshake-client-payload', value)
     if (checked.ok) {
       this.#peerMaxFrame = checked.value.max_frame
+      this.#packed = checked.value.json_seq === true && this.#ctx.jsonSeq
       return null
     }
     const unsupported = checked.reason === 'unsupported-version'
@@ -231,7 +240,10 @@ export class Session implements LiveSession {
 
   #devicePayload() {
     const { max_frame, ping_interval } = this.#ctx.limits
-    return { v: PROTOCOL_VERSION, session_id: this.#sessionId, max_frame, ping_interval }
+    const payload = { v: PROTOCOL_VERSION, session_id: this.#sessionId, max_frame, ping_interval }
+    // §7.10: json_seq answers an offer; the fault answers one that was never made.
+    const answer = this.#packed || this.#ctx.faults.has('json-seq-unoffered-answer')
+    return answer ? { ...payload, json_seq: true } : payload
   }
 
   /** §7.5: a transport frame; nothing of it is used unless it authenticates. */
@@ -243,7 +255,22 @@ export class Session implements LiveSession {
       if (!this.#ctx.faults.has('deliver-unauthenticated-frame')) this.close(CLOSES.frameAuthFailed)
       return
     }
-    void this.#answer(plaintext)
+    if (this.#packed && isPacked(plaintext)) this.#answerElements(splitPacked(plaintext))
+    else void this.#answer(plaintext)
+  }
+
+  /**
+   * §7.10: each element as the plaintext of a frame of its own, in order; more than 64 get one
+   * -32600 and none is processed, as §7.6 answers a batch.
+   */
+  #answerElements(elements: Uint8Array[]): void {
+    const { faults } = this.#ctx
+    if (elements.length > SIZES.jsonSeqMaxElements && !faults.has('json-seq-no-element-cap')) {
+      this.#sendRpc(rpcError(null, RPC_ERRORS.invalidRequest))
+      return
+    }
+    const processed = faults.has('json-seq-first-element-only') ? elements.slice(0, 1) : elements
+    for (const element of processed) void this.#answer(element)
   }
 
   async #answer(plaintext: Uint8Array): Promise<void> {
@@ -268,8 +295,28 @@ export class Session implements LiveSession {
       if (!('id' in message)) return false
       plaintext = utf8Encode(JSON.stringify(rpcError(message.id, RPC_ERRORS.internalError)))
     }
-    this.#outbox.send(this.#transport!.seal(plaintext))
+    if (!this.#packs()) {
+      this.#outbox.send(this.#transport!.seal(plaintext))
+      return true
+    }
+    // §7.10: what this turn produces (the answers to every frame of one TCP read) is sealed
+    // together once its microtasks are done; process.nextTick runs after them.
+    if (this.#unsent.push(plaintext) === 1) process.nextTick(this.#flush)
     return true
+  }
+
+  #packs(): boolean {
+    return this.#packed || this.#ctx.faults.has('json-seq-to-non-offering')
+  }
+
+  /** Seals the plaintexts of this turn into as few frames as §7.10 allows, in their order. */
+  #sealUnsent(): void {
+    const unsent = this.#unsent
+    this.#unsent = []
+    if (this.#phase !== 'transport') return
+    for (const plaintext of packPlaintexts(unsent, this.#peerMaxFrame - SIZES.aeadTag)) {
+      this.#outbox.send(this.#transport!.seal(plaintext))
+    }
   }
 
   /** §7.7: RFC 6455 §5.5.2 pings every ping_interval; no pong or frame since the last → idle. */

@@ -32,6 +32,8 @@ export interface FixtureOptions {
   limits?: Partial<Limits>
   faults?: FaultName[]
   ipLimiter?: IpLimiter
+  /** Accept json_seq offers (spec §7.10); default true. */
+  jsonSeq?: boolean
 }
 
 export interface Fixture {
@@ -119,6 +121,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
     backend,
     now: () => Math.floor(Date.now() / 1000),
     testHooks: true,
+    jsonSeq: options.jsonSeq ?? true,
   }
   const server = createServer((_req, res) => res.writeHead(404).end())
   const sessions = attachSessions(server, ctx, { ipLimiter: options.ipLimiter })
