@@ -28,6 +28,11 @@ export interface ConnectOptions extends SignedCallOptions {
    * §4.4 pinned key). The CLI does; off by default, a session then rests on the pairing key alone.
    */
   readonly verifyDiscovery?: boolean
+  /**
+   * Offer packed plaintexts in message 1 (spec §7.10); default true. A device written before
+   * §7.10 refuses the offer's member with handshake-failed, so such a device needs false.
+   */
+  readonly jsonSeq?: boolean
 }
 
 /**
@@ -86,7 +91,8 @@ export async function connect(
   const timeoutMs = options.handshakeTimeoutMs ?? advertisedTimeout * 1000
   const handshaken = await withinHandshake(channel, timeoutMs, async () => {
     await channel.opened
-    return clientHandshake(channel, credentials, pairingKey, backend, primitives)
+    const offer = { jsonSeq: options.jsonSeq ?? true }
+    return clientHandshake(channel, credentials, pairingKey, backend, offer, primitives)
   })
   return new Session(channel, handshaken, options.onNotification)
 }

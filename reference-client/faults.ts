@@ -27,6 +27,7 @@ export const CLIENT_FAULTS = {
   'accept-close-reason-not-utf8': 'A Close whose reason is not UTF-8 is honoured as a close instead of failed with 1007 (spec §7.9).',
   'framing-failure-as-lost-connection': 'A WebSocket framing failure of the device is reported as a lost connection (exit 3), not exit 2 (spec §7.9, §12.3).',
   'reuse-ephemeral': 'The session ephemeral key is derived from the pairing key, the same every session (spec §13.3).',
+  'json-seq-first-element-only': 'Only the first element of a packed plaintext from the device is taken (spec §7.10).',
 } as const
 
 export type ClientFaultName = keyof typeof CLIENT_FAULTS

@@ -35,6 +35,14 @@ export interface Handshaken {
   readonly device: Message<'handshake-device-payload'>
   /** The receiving CipherState, kept only for the accept-counter-skip fault switch. */
   readonly receive?: CipherState
+  /** Whether message 1 offered json_seq: the device may then send packed plaintexts (§7.10). */
+  readonly offeredJsonSeq: boolean
+}
+
+/** What message 1 offers beyond max_frame. */
+export interface HandshakeOffer {
+  /** json_seq: the client accepts packed plaintexts from the device (spec §7.10). */
+  readonly jsonSeq: boolean
 }
 
 /** Why message 2 is refused, and the close code that says so. */
@@ -102,21 +110,24 @@ export async function clientHandshake(
   credentials: Credentials,
   pairingKey: Uint8Array,
   backend: CryptoBackend,
+  offer: HandshakeOffer,
   primitives?: AsyncPrimitives,
 ): Promise<Handshaken> {
   const prologue = sessionPrologue(credentials.client_id, credentials.device_id)
   const ephemeral = await ephemeralOf(pairingKey, primitives)
   const handshake = new HandshakeState({ role: 'initiator', psk: pairingKey, prologue, backend, ...ephemeral })
-  const payload = { v: PROTOCOL_VERSION, max_frame: CLIENT_MAX_FRAME }
+  const base = { v: PROTOCOL_VERSION, max_frame: CLIENT_MAX_FRAME }
+  const payload = offer.jsonSeq ? { ...base, json_seq: true } : base
   channel.send(handshake.writeMessage(utf8Encode(JSON.stringify(payload))))
   const frame = await channel.nextFrame()
   try {
     const device = devicePayload(await readMessage2(handshake, frame, primitives))
     const ciphers = handshake.split()
     if (primitives !== undefined) {
-      return { transport: await AsyncNoiseTransport.from(ciphers, primitives.aes256gcmKey), device }
+      const transport = await AsyncNoiseTransport.from(ciphers, primitives.aes256gcmKey)
+      return { transport, device, offeredJsonSeq: offer.jsonSeq }
     }
-    return { transport: new NoiseTransport(ciphers), device, receive: ciphers.receive }
+    return { transport: new NoiseTransport(ciphers), device, receive: ciphers.receive, offeredJsonSeq: offer.jsonSeq }
   } catch (error) {
     const refusal = error instanceof Refusal ? error : new Refusal(CLOSES.handshakeFailed, error)
     channel.close(refusal.close.code, refusal.close.reason)

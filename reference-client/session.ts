@@ -5,8 +5,14 @@
  * frame-too-large, and one that fails authentication with frame-auth-failed (spec §7.9); after
  * that nothing more is delivered and every pending call is rejected with the reason. When the
  * device closes the session, its close code and reason reject what is pending.
+ *
+ * Packed plaintexts (spec §7.10): when the device answered json_seq, what the application sends
+ * in one synchronous run (the requests a burst of answers sets off) is sealed together once its
+ * microtasks are done; when we offered json_seq, a packed plaintext from the device is taken
+ * element by element.
  */
 import { utf8Encode } from '../protocol/encoding.ts'
+import { isPacked, packPlaintexts, splitPacked } from '../protocol/json-seq.ts'
 import { AsyncNoiseTransport, type NoiseTransport } from '../protocol/noise/index.ts'
 import { CLOSES, SIZES, type CloseEntry } from '../protocol/registry.ts'
 import type { Message } from '../schemas/validate.ts'
@@ -47,12 +53,21 @@ export class Session {
   // The async (browser) transport only: one chain per direction (see #send and #receive).
   #sending: Promise<void> = Promise.resolve()
   #receiving: Promise<void> = Promise.resolve()
+  /** §7.10: the device answered json_seq, so our sends may be packed. */
+  readonly #packs: boolean
+  /** §7.10: we offered json_seq, so the device's plaintexts may be packed. */
+  readonly #offered: boolean
+  /** Plaintexts of this run, sealed together by #flush. */
+  #unsent: Uint8Array[] = []
+  readonly #flush = () => this.#sealUnsent()
 
   constructor(channel: SocketChannel, handshaken: Handshaken, listener?: NotificationListener) {
     this.device = handshaken.device
     this.#channel = channel
     this.#transport = handshaken.transport
     this.#receiveCipher = handshaken.receive
+    this.#packs = handshaken.device.json_seq === true
+    this.#offered = handshaken.offeredJsonSeq
     if (listener !== undefined) this.#listeners.add(listener)
     this.closed = channel.closed.then((info) => {
       this.#end(channel.endError(info))
@@ -99,6 +114,19 @@ export class Session {
     if (plaintext.length + TAG_BYTES > this.device.max_frame) {
       throw ClientError.usage('the message exceeds the max_frame of the device')
     }
+    if (!this.#packs) return this.#seal(plaintext)
+    if (this.#unsent.push(plaintext) === 1) queueMicrotask(this.#flush)
+  }
+
+  /** Seals what this run sent into as few frames as §7.10 allows (the device's max_frame). */
+  #sealUnsent(): void {
+    const unsent = this.#unsent
+    this.#unsent = []
+    if (this.#failure !== null) return
+    for (const plaintext of packPlaintexts(unsent, this.device.max_frame - TAG_BYTES)) this.#seal(plaintext)
+  }
+
+  #seal(plaintext: Uint8Array): void {
     const transport = this.#transport
     if (!(transport instanceof AsyncNoiseTransport)) return this.#channel.send(transport.seal(plaintext))
     // Spec §7.5, Noise §5.1: the device's receive counter expects frames in the order of our
@@ -131,7 +159,7 @@ export class Session {
     } catch (cause) {
       return this.#openFailed(bytes, cause)
     }
-    this.#dispatch(jsonOf(plaintext))
+    this.#deliver(plaintext)
   }
 
   async #receiveAsync(transport: AsyncNoiseTransport, frame: Frame): Promise<void> {
@@ -144,7 +172,7 @@ export class Session {
     } catch (cause) {
       return this.#openFailed(bytes, cause)
     }
-    if (this.#failure === null) this.#dispatch(jsonOf(plaintext))
+    if (this.#failure === null) this.#deliver(plaintext)
   }
 
   /** The checks before decryption (spec §7.9): the frame's bytes, or undefined when refused. */
@@ -163,7 +191,7 @@ export class Session {
 
   #openFailed(frame: Uint8Array, cause: unknown): void {
     const skipped = this.#openSkipped(frame)
-    if (skipped !== undefined) return this.#dispatch(jsonOf(skipped))
+    if (skipped !== undefined) return this.#deliver(skipped)
     if (clientFault('ignore-bad-frame')) return
     return this.#refuse(CLOSES.frameAuthFailed, 'frame-auth', cause)
   }
@@ -183,6 +211,14 @@ export class Session {
       receive.setNonce(n)
       return undefined
     }
+  }
+
+  /** One authenticated plaintext: one JSON value (§7.6), or the elements of a packed one (§7.10). */
+  #deliver(plaintext: Uint8Array): void {
+    if (!this.#offered || !isPacked(plaintext)) return this.#dispatch(jsonOf(plaintext))
+    const elements = splitPacked(plaintext)
+    const taken = clientFault('json-seq-first-element-only') ? elements.slice(0, 1) : elements
+    for (const element of taken) this.#dispatch(jsonOf(element))
   }
 
   #dispatch(value: unknown): void {
