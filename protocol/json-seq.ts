@@ -28,11 +28,12 @@ export function isPacked(plaintext: Uint8Array): boolean {
  */
 export function splitPacked(plaintext: Uint8Array): Uint8Array[] {
   const elements: Uint8Array[] = []
-  let start = -1
-  for (let i = 0; i <= plaintext.length; i++) {
-    if (i < plaintext.length && plaintext[i] !== RS) continue
-    if (start >= 0 && i > start) elements.push(plaintext.subarray(start, i))
-    start = i + 1
+  let start = plaintext.indexOf(RS) + 1
+  while (start > 0) {
+    const next = plaintext.indexOf(RS, start)
+    const end = next < 0 ? plaintext.length : next
+    if (end > start) elements.push(plaintext.subarray(start, end))
+    start = next + 1
   }
   return elements
 }
