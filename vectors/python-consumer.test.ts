@@ -60,4 +60,16 @@ t.test('the Python consumer catches altered expectations', async (t) => {
   t.equal(run.status, 1)
   for (const f of FILES) t.match(run.stdout, `${f}: ${countOf(f) - 1} passed, 1 failed`)
 })
+
+t.test('the Python consumer catches an altered packed-plaintext expectation (spec §7.10)', async (t) => {
+  const session = read('session.json')
+  const tooMany = /"elements": \[\]/
+  t.match(session, tooMany, 'session.json has the step of 65 elements, none processed')
+  // The step of 65 elements (none processed, one -32600) altered to expect one element processed.
+  const dir = t.testdir({ 'pairing.json': read('pairing.json'), 'signing.json': read('signing.json'),
+    'session.json': session.replace(tooMany, '"elements": ["not what the device processes"]') })
+  const run = spawnSync(python, [SCRIPT, dir], { encoding: 'utf8' })
+  t.equal(run.status, 1)
+  t.match(run.stdout, `session.json: ${countOf('session.json') - 1} passed, 1 failed`)
+})
 }

@@ -7,7 +7,7 @@ import { nobleBackend } from '../protocol/crypto/index.ts'
 import { base64urlEncode, concatBytes, hexEncode, utf8Encode } from '../protocol/encoding.ts'
 import { HandshakeState, NoiseTransport, SymmetricState } from '../protocol/noise/index.ts'
 import {
-  LABELS, LIMIT_DEFAULTS, METHODS, PROTOCOL_VERSION, SIZES, type CloseEntry,
+  LABELS, LIMIT_DEFAULTS, METHODS, PROTOCOL_VERSION, RPC_ERRORS, SIZES, type CloseEntry,
 } from '../protocol/registry.ts'
 import type { SessionVectorFile } from '../schemas/src/vectors.ts'
 import { fixedBytes } from './seeds.ts'
@@ -29,6 +29,10 @@ export const ECHO_REQUEST = rpc({ id: 1, method: METHODS.echo, params: { hello: 
 export const ECHO_RESPONSE = rpc({ id: 1, result: { hello: 'device' } })
 export const CLIENT_NOTIFICATION = rpc({ method: METHODS.echo, params: ['no answer expected'] })
 export const DEVICE_NOTIFICATION = rpc({ method: 'device.notice', params: { text: 'hi client' } })
+export const ECHO_REQUEST_2 = rpc({ id: 'two', method: METHODS.echo, params: [1, 2, 3] })
+export const ECHO_RESPONSE_2 = rpc({ id: 'two', result: [1, 2, 3] })
+export const NOT_JSON = '{"jsonrpc":"2.0","id":'
+export const PARSE_ERROR = rpc({ id: null, error: RPC_ERRORS.parseError })
 
 export const C2D = 'client-to-device'
 export const D2C = 'device-to-client'
@@ -50,12 +54,25 @@ export interface ScriptOptions {
   devicePayload?: string
   clientMaxFrame?: number
   deviceMaxFrame?: number
+  /** Spec §7.4, §7.10: the client offers json_seq in message 1. */
+  clientJsonSeq?: boolean
+  /** Spec §7.10: the device answers json_seq in message 2 (only when the client offered). */
+  deviceJsonSeq?: boolean
 }
 
-export const clientPayload = (maxFrame: number = LIMIT_DEFAULTS.max_frame): string =>
-  JSON.stringify({ v: PROTOCOL_VERSION, max_frame: maxFrame })
+// Spec §7.4: json_seq is present (and true) or absent, never false.
+const jsonSeq = (accepts: boolean) => (accepts ? { json_seq: true } : {})
 
-export function devicePayload(name: string, maxFrame: number = LIMIT_DEFAULTS.max_frame): string {
+export const clientPayload = (
+  maxFrame: number = LIMIT_DEFAULTS.max_frame,
+  accepts = false,
+): string => JSON.stringify({ v: PROTOCOL_VERSION, max_frame: maxFrame, ...jsonSeq(accepts) })
+
+export function devicePayload(
+  name: string,
+  maxFrame: number = LIMIT_DEFAULTS.max_frame,
+  accepts = false,
+): string {
   const random = fixedBytes(`session ${name} session_id`).subarray(0, SESSION_ID_BYTES)
   const sessionId = base64urlEncode(random)
   return JSON.stringify({
@@ -63,6 +80,7 @@ export function devicePayload(name: string, maxFrame: number = LIMIT_DEFAULTS.ma
     session_id: sessionId,
     max_frame: maxFrame,
     ping_interval: LIMIT_DEFAULTS.ping_interval,
+    ...jsonSeq(accepts),
   })
 }
 
@@ -91,9 +109,11 @@ export class ScriptedSession {
     this.name = name
     this.options = options
     this.#parties = parties
-    this.clientPayload = options.clientPayload ?? clientPayload(options.clientMaxFrame)
+    this.clientPayload =
+      options.clientPayload ?? clientPayload(options.clientMaxFrame, options.clientJsonSeq)
     this.devicePayload =
-      options.devicePayload ?? devicePayload(`${parties.label} ${name}`, options.deviceMaxFrame)
+      options.devicePayload ??
+      devicePayload(`${parties.label} ${name}`, options.deviceMaxFrame, options.deviceJsonSeq)
     this.clientEphemeral = fixedBytes(`session ${parties.label} ${name} client ephemeral`)
     this.deviceEphemeral = fixedBytes(`session ${parties.label} ${name} device ephemeral`)
     this.#client = new HandshakeState({
@@ -185,14 +205,23 @@ const frameFields = (comment: string, direction: Direction, frame: Uint8Array, t
   frame: hexEncode(frame),
 })
 
-/** The receiver accepts the frame and delivers `plaintext` (a handshake payload or JSON-RPC). */
+/**
+ * The receiver accepts the frame and delivers `plaintext` (a handshake payload or JSON-RPC);
+ * `elements`, for a packed plaintext (spec §7.10), are what it processes of it, in order.
+ */
 export function deliver(
   comment: string,
   direction: Direction,
   frame: Uint8Array,
   plaintext: string,
+  elements?: string[],
 ): Step {
-  return { ...frameFields(comment, direction, frame, false), outcome: 'deliver', plaintext }
+  return {
+    ...frameFields(comment, direction, frame, false),
+    outcome: 'deliver',
+    plaintext,
+    ...(elements === undefined ? {} : { elements }),
+  }
 }
 
 /** The receiver closes with `entry`'s code and reason and delivers nothing of the frame. */
@@ -251,3 +280,7 @@ export const handshake = (s: ScriptedSession): Step[] => [
   deliver('Noise message 1', C2D, s.m1, s.clientPayload),
   deliver('Noise message 2', D2C, s.m2, s.devicePayload),
 ]
+
+/** A script that completes the handshake, then runs `steps`. */
+export const afterHandshake = (s: ScriptedSession, m: Meta, ...steps: Step[]): ScriptTest =>
+  script(s, m, true, [...handshake(s), ...steps])

@@ -6,20 +6,15 @@
  */
 import { utf8Encode } from '../protocol/encoding.ts'
 import { sessionPrologue } from '../protocol/noise/index.ts'
-import { CLOSES, METHODS, RPC_ERRORS } from '../protocol/registry.ts'
+import { CLOSES, METHODS } from '../protocol/registry.ts'
 import { LIMIT_RANGES } from '../schemas/src/limits.ts'
 import { REQ } from './requirements.ts'
 import { handshakeScripts } from './session-handshake-scripts.ts'
 import {
-  C2D, CLIENT_NOTIFICATION, close, D2C, deliver, DEVICE_NOTIFICATION, discard, ECHO_REQUEST,
-  ECHO_RESPONSE, flipBit, handshake, rpc, script, ScriptedSession, TAG,
-  type Meta, type ScriptTest, type SessionParties, type Step,
+  afterHandshake, C2D, CLIENT_NOTIFICATION, close, D2C, deliver, DEVICE_NOTIFICATION, discard,
+  ECHO_REQUEST, ECHO_REQUEST_2, ECHO_RESPONSE, ECHO_RESPONSE_2, flipBit, NOT_JSON, PARSE_ERROR,
+  rpc, ScriptedSession, TAG, type Meta, type ScriptTest, type SessionParties,
 } from './session-script.ts'
-
-const ECHO_REQUEST_2 = rpc({ id: 'two', method: METHODS.echo, params: [1, 2, 3] })
-const ECHO_RESPONSE_2 = rpc({ id: 'two', result: [1, 2, 3] })
-const NOT_JSON = '{"jsonrpc":"2.0","id":'
-const PARSE_ERROR = rpc({ id: null, error: RPC_ERRORS.parseError })
 
 /** The smallest max_frame a party may advertise (spec §7.4). */
 const SMALL_MAX_FRAME = LIMIT_RANGES.max_frame[0]
@@ -35,10 +30,6 @@ const meta = (comment: string, flag: string, requirements?: string[]): Meta => (
   flags: [flag],
   ...(requirements === undefined ? {} : { requirements }),
 })
-
-/** A script that completes the handshake, then runs `steps`. */
-const afterHandshake = (s: ScriptedSession, m: Meta, ...steps: Step[]): ScriptTest =>
-  script(s, m, true, [...handshake(s), ...steps])
 
 export function validScripts(p: SessionParties): ScriptTest[] {
   const s = new ScriptedSession(p, 'valid exchange')

@@ -10,6 +10,7 @@ import { SESSION_ALGORITHM, type SessionVectorFile } from '../schemas/src/vector
 import { PAIRINGS, pairingFields, pairingKeyOf, type PairingInput } from './pairing-vectors.ts'
 import { REQ } from './requirements.ts'
 import type { SessionParties } from './session-script.ts'
+import { packedScripts } from './session-packed-scripts.ts'
 import { sessionScripts, validScripts } from './session-scripts.ts'
 import { finishVectorFile, type GroupDraft, type Note } from './vector-file.ts'
 
@@ -33,6 +34,15 @@ const HEADER = [
   `invalid payload -> ${CLOSES.handshakeFailed.code}; the device writing message 2 with an all-zero DH(e, re) -> ${CLOSES.handshakeFailed.code}.`,
   'handshake_hash is h after message 2, present when both sides processed message 2 without a',
   'Noise failure (its payload may still be refused).',
+  'Packed plaintexts (spec §7.10): a party accepts them when its own handshake payload has',
+  '"json_seq": true (the client offers in message 1, the device answers only an offer). A',
+  'transport plaintext whose first byte is RS (U+001E) is packed; its step has "elements", the',
+  'plaintexts the receiver processes from it, in order, each as the plaintext of a frame of its',
+  'own (§7.6). A receiver that accepts them: the bytes after each RS up to the next RS or the',
+  `end (LF kept), empty ones left out, or none if they are more than ${SIZES.jsonSeqMaxElements} (the device answers`,
+  'one -32600 with id null). A receiver that does not: the whole plaintext as one (the device',
+  'answers -32700). The device\'s answers are the next steps, in the order of what it processed;',
+  'another device may pack them otherwise (§7.10) and answer requests in any order (§7.6).',
 ]
 
 const note = (bugType: Note['bugType'], description: string): Note => ({ bugType, description })
@@ -80,6 +90,30 @@ const NOTES: Record<string, Note> = {
     'MISSING_STEP',
     'The device sends something other than message 2 first; the client MUST close.',
   ),
+  PackedPlaintext: note(
+    'BASIC',
+    'json_seq offered and answered; packed plaintexts both ways are processed element by element.',
+  ),
+  PackedElementErrors: note(
+    'FUNCTIONALITY',
+    'A bad element is answered on its own (-32700, -32600); catches parsing the whole sequence.',
+  ),
+  EmptyElement: note(
+    'EDGE_CASE',
+    'RS RS and a final RS delimit empty elements, which are none (RFC 7464 §2.1), not -32700.',
+  ),
+  TooManyElements: note(
+    'EDGE_CASE',
+    `${SIZES.jsonSeqMaxElements} elements are processed; one more is one -32600 and none processed.`,
+  ),
+  OneWayPacking: note(
+    'MODIFIED_PARAMETER',
+    'Only the receiver\'s own json_seq allows packing to it; catches packing on the peer\'s offer.',
+  ),
+  PackedNotAccepted: note(
+    'MODIFIED_PARAMETER',
+    'Without json_seq a packed plaintext is one non-JSON plaintext (-32700); catches splitting it.',
+  ),
 }
 
 
@@ -125,11 +159,17 @@ const WIRE_NOTES = 'Tests with wire: device are replayed against a device: the h
   'max_frame other than the default; cases 7.5-frame-sequences, 7.4-handshake-failed and ' +
   '7.5-oversize re-create them with the keys of a live session.'
 
-function group(p: SessionParties, tests: Draft['tests']): Draft {
+const PACKED_WIRE_NOTES = 'None of these packed-plaintext scripts (spec §7.10) is replayed on ' +
+  'the wire: no frame in them closes, and every frame is sealed with this file\'s psk and ' +
+  'ephemerals, which no live device shares. Replaying one means sealing its plaintexts in a live ' +
+  'session whose message 1 payload offers json_seq as its client_payload does, and skipping it ' +
+  'when the device\'s message 2 payload declines the offer (a device may, spec §7.10).'
+
+function group(p: SessionParties, tests: Draft['tests'], wireNotes = WIRE_NOTES): Draft {
   return {
     type: 'SessionScriptTest',
     requirements: [REQ.noiseProfile, REQ.closeReason],
-    wireNotes: WIRE_NOTES,
+    wireNotes,
     client_id: p.clientId,
     device_id: p.deviceId,
     prologue: hexEncode(p.prologue),
@@ -151,6 +191,7 @@ export function sessionVectors(): SessionVectorFile {
     testGroups: [
       group(main, sessionScripts(main, { psk: other.psk, clientId: other.clientId })),
       group(other, validScripts(other)),
+      group(main, packedScripts(main), PACKED_WIRE_NOTES),
     ],
   })
 }

@@ -241,9 +241,26 @@ const stepFields = {
   frame: Hex(),
 }
 
+/**
+ * Spec §7.10: what the receiver of a packed plaintext (one that begins with RS) processes, in
+ * order, each as the plaintext of a frame of its own (§7.6); present exactly on the transport
+ * steps whose plaintext is packed. The elements, empty ones left out, when the receiver put
+ * json_seq in its handshake payload; none when they are more than SIZES.jsonSeqMaxElements; the
+ * whole plaintext as one when the receiver did not put json_seq in its payload.
+ */
+const Elements = Type.Array(Type.String(), {
+  maxItems: SIZES.jsonSeqMaxElements,
+  description: 'the plaintexts the receiver processes from a packed plaintext, in order (spec §7.10)',
+})
+
 const Step = Type.Union([
   Type.Object(
-    { ...stepFields, outcome: Type.Literal('deliver'), plaintext: Type.String() },
+    {
+      ...stepFields,
+      outcome: Type.Literal('deliver'),
+      plaintext: Type.String(),
+      elements: Type.Optional(Elements),
+    },
     { additionalProperties: false },
   ),
   Type.Object(

@@ -151,6 +151,8 @@ const SESSIONS: SessionCase[] = [
     script: { message2Payload: (payload) => ({ ...payload, v: 2 }) } },
   { name: 'message 2 payload with an unknown member', exit: 2, clientClose: 4401,
     script: { message2Payload: (payload) => ({ ...payload, extra: 1 }) } },
+  { name: 'message 2 payload with json_seq false: true or absent (§7.4)', exit: 2,
+    clientClose: 4401, script: { message2Payload: (payload) => ({ ...payload, json_seq: false }) } },
   { name: 'message 2 as a text message', exit: 2, clientClose: 4400,
     script: { session: async (p) => p.ws.send(Buffer.from(p.message2).toString('latin1')) } },
   { name: 'a replayed transport frame (pw-sess-7.5-auth-failure)', exit: 2, clientClose: 4422,

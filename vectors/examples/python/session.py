@@ -2,7 +2,8 @@
 
 The Noise state objects of the Noise spec (revision 34, section 5) are written out below with
 cryptography's X25519 and AES-GCM. Each script is replayed frame by frame into a client and a
-device that check every frame in the order of spec Table 7-1.
+device that check every frame in the order of spec Table 7-1; json_seq.py checks what each
+receiver processes of a packed plaintext (spec section 7.10).
 """
 
 import json
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from common import expect, expect_equal, hmac_sha256, sha256, unhex
+from json_seq import PackedCheck
 
 PROTOCOL_NAME = b"Noise_NNpsk0_25519_AESGCM_SHA256"  # exactly 32 bytes: h = name (section 5.2)
 MIN_HANDSHAKE, MIN_TRANSPORT = 48, 16
@@ -128,20 +130,26 @@ def is_int(value, low, high):
     return type(value) is int and low <= value <= high
 
 
+def check_members(value, required):
+    """Spec section 7.4: exactly the required members, and json_seq (only true) if present."""
+    expect(isinstance(value, dict), "object")
+    expect(set(value) - {"json_seq"} == required, "members")
+    expect(value.get("json_seq", True) is True, "json_seq")  # spec section 7.10
+
+
 def check_client_payload(text):
     """Spec section 7.4: v an integer other than 1 -> 4426; anything else invalid -> 4401."""
     value = json.loads(text)
     if isinstance(value, dict) and type(value.get("v")) is int and value["v"] != 1:
         raise Close(4426)
-    expect(isinstance(value, dict) and set(value) == {"v", "max_frame"}, "members")
+    check_members(value, {"v", "max_frame"})
     expect(value["v"] == 1 and type(value["v"]) is int, "v")
     expect(is_int(value["max_frame"], 1024, 65535), "max_frame")
 
 
 def check_device_payload(text):
     value = json.loads(text)
-    expect(isinstance(value, dict), "object")
-    expect(set(value) == {"v", "session_id", "max_frame", "ping_interval"}, "members")
+    check_members(value, {"v", "session_id", "max_frame", "ping_interval"})
     expect(value["v"] == 1 and type(value["v"]) is int, "v")
     expect(isinstance(value["session_id"], str) and SESSION_ID.fullmatch(value["session_id"]),
            "session_id")
@@ -209,12 +217,19 @@ def run_script(group, test):
 
     receivers = {"client-to-device": Party(device, test["device_max_frame"], device_answers),
                  "device-to-client": Party(client, test["client_max_frame"], check_device_payload)}
+    packed = PackedCheck(test)
     for index, step in enumerate(test["steps"], 1):
-        got = receivers[step["direction"]].receive(step["kind"], unhex(step["frame"]))
+        receiver = receivers[step["direction"]]
+        transport = receiver.receive_cipher is not None
+        got = receiver.receive(step["kind"], unhex(step["frame"]))
         want = {"deliver": lambda: ("deliver", step["plaintext"]),
                 "close": lambda: ("close", step["close_code"], step["close_reason"]),
                 "discard": lambda: ("discard",)}[step["outcome"]]()
-        expect_equal(got, want, "step %d (%s)" % (index, step["comment"]))
+        where = "step %d (%s)" % (index, step["comment"])
+        expect_equal(got, want, where)
+        if transport and got[0] == "deliver":
+            packed.step(step, where)
+    packed.finish()
     return client, device
 
 
