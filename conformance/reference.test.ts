@@ -43,6 +43,10 @@ const FAULT_CATCHERS: Readonly<Record<string, string>> = {
   'accept-small-order-key': '5.7-client-key',
   'echo-client-close': '7.9-close-answer',
   'no-connection-cap': '10.6-connections-per-ip',
+  'json-seq-to-non-offering': '7.10-only-when-accepted',
+  'json-seq-unoffered-answer': '7.10-answer-only-offers',
+  'json-seq-first-element-only': '7.10-device-elements',
+  'json-seq-no-element-cap': '7.10-too-many-elements',
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { request as httpGet, type IncomingMessage } from 'node:http'
 import { request as httpsGet } from 'node:https'
+import type { Socket } from 'node:net'
 import WebSocket from 'ws'
 import { PATHS } from '../../protocol/registry.ts'
 import type { CaseContext } from '../model.ts'
@@ -45,6 +46,8 @@ export class SocketObserver {
   #closed: Closed | undefined
   #pings = 0
   #handshakeDone = false
+  /** The TCP (or TLS) connection under the WebSocket, once upgraded: sendBurst corks it. */
+  #connection: Socket | undefined
 
   readonly #record: CaseContext['record'] | undefined
 
@@ -52,6 +55,7 @@ export class SocketObserver {
   constructor(ws: WebSocket, record?: CaseContext['record']) {
     this.#ws = ws
     this.#record = record
+    ws.once('upgrade', (res: IncomingMessage) => void (this.#connection = res.socket))
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.#frames.push({ binary: isBinary, data: new Uint8Array(data) })
       this.#trace('<-', isBinary, data)
@@ -138,6 +142,20 @@ export class SocketObserver {
     return new Promise((resolve) => {
       this.#ws.send(data, { binary: typeof data !== 'string' }, () => resolve())
     })
+  }
+
+  /**
+   * Sends `frames` (binary) in one write to the connection, so that they reach the device
+   * together, in one TCP read as far as the network keeps them together (§7.10: a device may pack
+   * the answers to what one read brought). ws writes each frame itself; the cork holds them until
+   * the last one is written.
+   */
+  sendBurst(frames: readonly Uint8Array[]): Promise<void> {
+    if (this.#ws.readyState !== WebSocket.OPEN) return Promise.resolve()
+    this.#connection?.cork()
+    const sent = frames.map((frame) => this.send(frame))
+    this.#connection?.uncork()
+    return Promise.all(sent).then(() => undefined)
   }
 
   /** Starts the closing handshake; a byte reason is sent as it is, even when not UTF-8. */

@@ -4,9 +4,12 @@
  * prologue and handshake payloads (§7.3, §7.4), then JSON-RPC 2.0 objects sealed into transport
  * frames (§7.5, §7.6). Cases can replace any part of message 1 (psk, prologue ids, payload), seal
  * frames without sending them, and send raw or mutated bytes; every frame the device sends is
- * checked (binary, within the client's max_frame, authenticates) before a case sees it.
+ * checked (binary, within the client's max_frame, authenticates) before a case sees it. A case
+ * may offer packed plaintexts (§7.10 json_seq); the session then hands the elements of a packed
+ * plaintext to the case one by one, and without the offer a packed plaintext fails the case.
  */
 import { concatBytes, utf8Decode, utf8Encode } from '../../protocol/encoding.ts'
+import { isPacked } from '../../protocol/json-seq.ts'
 import {
   HandshakeState,
   NoiseTransport,
@@ -18,6 +21,7 @@ import { validateMessage } from '../../schemas/validate.ts'
 import type { CaseContext } from '../model.ts'
 import { fail, failCase, must, type FailVerdict } from '../verdicts.ts'
 import { expectJsonMessage } from './http.ts'
+import { packedElements } from './packed.ts'
 import type { PairedClient } from './pairing.ts'
 import { openSocket, type Closed, type SocketObserver } from './session-socket.ts'
 import { signedRequest } from './signed.ts'
@@ -27,12 +31,16 @@ export interface DevicePayload {
   readonly session_id: string
   readonly max_frame: number
   readonly ping_interval: number
+  /** §7.10: the device accepts packed plaintexts from the harness. */
+  readonly json_seq?: true
 }
 
 /** What a case may change in Noise message 1 (defaults: what a conforming client sends). */
 export interface Message1Options {
   /** The client's max_frame in the payload; default SIZES.noiseMaxMessage. */
   readonly maxFrame?: number
+  /** Offers packed plaintexts from the device (§7.4, §7.10 `json_seq: true`); default false. */
+  readonly jsonSeq?: boolean
   /** Replaces the whole payload: an object is sent as JSON, bytes as they are. */
   readonly payload?: unknown
   readonly psk?: Uint8Array
@@ -77,17 +85,20 @@ function payloadBytes(payload: unknown): Uint8Array {
 export function buildMessage1(
   client: PairedClient,
   options: Message1Options = {},
-): { message: Uint8Array; handshake: HandshakeState } {
+): { message: Uint8Array; handshake: HandshakeState; jsonSeq: boolean } {
   const handshake = new HandshakeState({
     role: 'initiator',
     psk: options.psk ?? client.pairingKey,
     prologue: sessionPrologue(options.clientId ?? client.clientId, options.deviceId ?? client.deviceId),
   })
+  const offer = options.jsonSeq === true ? { json_seq: true } : {}
   const payload =
     'payload' in options
       ? options.payload
-      : { v: PROTOCOL_VERSION, max_frame: options.maxFrame ?? SIZES.noiseMaxMessage }
-  return { message: handshake.writeMessage(payloadBytes(payload)), handshake }
+      : { v: PROTOCOL_VERSION, max_frame: options.maxFrame ?? SIZES.noiseMaxMessage, ...offer }
+  // What the device is to take the payload for: a replaced payload offers if it says so.
+  const jsonSeq = (payload as { json_seq?: unknown } | null)?.json_seq === true
+  return { message: handshake.writeMessage(payloadBytes(payload)), handshake, jsonSeq }
 }
 
 /**
@@ -112,15 +123,30 @@ export class NoiseSession {
   readonly #transport: NoiseTransport
   readonly #ctx: CaseContext
   readonly #maxFrame: number
+  /** Whether message 1 offered json_seq: only then may the device send packed plaintexts. */
+  readonly jsonSeqOffered: boolean
+  /** The elements of the last packed plaintext not yet handed to the case (§7.10). */
+  readonly #elements: Received[] = []
   #nextId = 1
 
   constructor(ctx: CaseContext, socket: SocketObserver, transport: NoiseTransport,
-    devicePayload: DevicePayload, maxFrame: number) {
+    devicePayload: DevicePayload, maxFrame: number, jsonSeqOffered = false) {
     this.#ctx = ctx
     this.socket = socket
     this.#transport = transport
     this.devicePayload = devicePayload
     this.#maxFrame = maxFrame
+    this.jsonSeqOffered = jsonSeqOffered
+  }
+
+  /** Whether the device put json_seq in message 2: it accepts packed plaintexts (§7.10). */
+  get jsonSeqAccepted(): boolean {
+    return this.devicePayload.json_seq === true
+  }
+
+  /** Frames received and elements of a packed plaintext, not yet taken with `receive`. */
+  get pending(): number {
+    return this.socket.pending + this.#elements.length
   }
 
   /** A fresh request id. */
@@ -138,11 +164,19 @@ export class NoiseSession {
     return this.socket.send(this.seal(message))
   }
 
+  /** Seals `messages` into one frame each and sends them in one write (SocketObserver.sendBurst). */
+  sendBurst(messages: readonly unknown[]): Promise<void> {
+    return this.socket.sendBurst(messages.map((message) => this.seal(message)))
+  }
+
   /**
    * The next message from the device, decrypted and parsed. A text frame, a frame over the
    * client's max_frame, a frame that fails authentication or is not JSON fails the case (§7.5).
+   * A packed plaintext (§7.10) gives its elements, one per call, in order.
    */
   async receive(timeoutMs = this.#ctx.timeoutMs): Promise<Received> {
+    const element = this.#elements.shift()
+    if (element !== undefined) return element
     const event = await this.socket.next(timeoutMs)
     if (event.kind !== 'frame') return event
     const { binary, data } = event.frame
@@ -156,6 +190,12 @@ export class NoiseSession {
     } catch {
       return failCase('a device frame fails authentication (§7.5)', 'a Noise transport message',
         `${data.length} bytes that do not authenticate`)
+    }
+    if (isPacked(plaintext)) {
+      const values = packedElements(plaintext, this.jsonSeqOffered)
+      this.#ctx.record({ step: `a packed plaintext (§7.10) of ${values.length} elements` })
+      for (const value of values) this.#elements.push({ kind: 'message', value, size: data.length })
+      return this.receive(timeoutMs)
     }
     try {
       return { kind: 'message', value: JSON.parse(utf8Decode(plaintext)) as unknown, size: data.length }
@@ -199,7 +239,7 @@ export async function handshake(
   client: PairedClient,
   options: Message1Options = {},
 ): Promise<NoiseSession> {
-  const { message, handshake: state } = buildMessage1(client, options)
+  const { message, handshake: state, jsonSeq } = buildMessage1(client, options)
   await socket.send(message)
   const event = await socket.next(ctx.timeoutMs)
   const actual = event.kind === 'frame' ? `${event.frame.data.length}-byte frame` : event
@@ -217,7 +257,8 @@ export async function handshake(
   if (!checked.ok) failCase(`invalid message 2 payload: ${checked.errors}`, 'handshake-device-payload', payload)
   const maxFrame = options.maxFrame ?? SIZES.noiseMaxMessage
   socket.markHandshakeDone()
-  return new NoiseSession(ctx, socket, new NoiseTransport(state.split()), payload as DevicePayload, maxFrame)
+  const transport = new NoiseTransport(state.split())
+  return new NoiseSession(ctx, socket, transport, payload as DevicePayload, maxFrame, jsonSeq)
 }
 
 /** Ticket, upgrade and handshake: an open session for `client`. */
@@ -286,7 +327,7 @@ export async function expectRejected(
 ): Promise<FailVerdict | null> {
   const closed = await expectClose(ctx, session.socket, entry, ctx.timeoutMs, step)
   const delivered: unknown[] = []
-  while (session.socket.pending > 0) {
+  while (session.pending > 0) {
     const received = await session.receive(0)
     if (received.kind === 'message' && typeof received.value === 'object' && received.value !== null &&
       'id' in received.value) delivered.push(received.value)

@@ -1,4 +1,4 @@
-/** The session cases (spec §7.3 - §7.9), in run order. */
+/** The session cases (spec §7.3 - §7.10), in run order. */
 import type { CaseDefinition } from '../../model.ts'
 import { noiseProfile } from './7.3-noise-profile.ts'
 import { rejectZeroDh } from './7.3-reject-zero-dh.ts'
@@ -30,6 +30,10 @@ import { closeReasonCase } from './7.9-close-reason.ts'
 import { reservedCodes } from './7.9-reserved-codes.ts'
 import { checkOrder } from './7.5-check-order.ts'
 import { closeAnswerCase } from './7.9-close-answer.ts'
+import { answerOnlyOffers } from './7.10-answer-only-offers.ts'
+import { deviceElements } from './7.10-device-elements.ts'
+import { onlyWhenAccepted } from './7.10-only-when-accepted.ts'
+import { tooManyElements } from './7.10-too-many-elements.ts'
 
 export const cases: CaseDefinition[] = [
   noiseProfile,
@@ -62,4 +66,8 @@ export const cases: CaseDefinition[] = [
   reservedCodes,
   checkOrder,
   closeAnswerCase,
+  answerOnlyOffers,
+  onlyWhenAccepted,
+  deviceElements,
+  tooManyElements,
 ]
