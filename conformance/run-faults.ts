@@ -141,6 +141,7 @@ export const CLIENT_FAULT_CATCHERS: Readonly<Record<string, string>> = {
   'close-1007-on-text': '7.5-client-text-not-utf8',
   'accept-close-reason-not-utf8': '7.9-client-framing-close-reason-not-utf8',
   'framing-failure-as-lost-connection': '7.9-client-framing-masked-frame',
+  'json-seq-first-element-only': '7.10-client-elements',
 }
 
 /**

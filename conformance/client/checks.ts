@@ -132,6 +132,17 @@ export function nothingAfterBreak(session: SessionRecord): FailVerdict | null {
   return fail('the client sent frames after the device broke the session', 'no frame but Close', `${session.framesAfterBreak} frame(s)`)
 }
 
+/**
+ * §7.10 pw-sess-7.10-only-when-accepted: the client sent no packed plaintext on a session whose
+ * message 2 did not accept json_seq (the harness device accepts it only where a case says so).
+ */
+export function packedOnlyWhenAccepted(o: Outcome): FailVerdict | null {
+  const unaccepted = sessionsOf(o.log).flatMap((s) => s.packed.filter((p) => !p.accepted))
+  if (unaccepted.length === 0) return null
+  return fail('the client sent a packed plaintext, but message 2 did not accept json_seq (§7.10 pw-sess-7.10-only-when-accepted)',
+    'one JSON text per plaintext (§7.6)', unaccepted.map((p) => `a packed plaintext of ${p.elements} elements`))
+}
+
 /** Skips the case when an optional subcommand is not implemented (exit 3, nothing sent). */
 export function requireSupported(o: Outcome, subcommand: string): void {
   if (o.run.exitCode === ADAPTER_EXIT.usage && o.log.length === 0) {

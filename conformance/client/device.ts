@@ -4,7 +4,8 @@
  * signed requests (§8.7, §8.9) and unpairing (§9.2), on loopback, built from protocol/ only. A
  * DeviceScript makes it misbehave in one chosen way (a wrong share or MAC, a tampered handshake
  * message, replayed, reordered, truncated or bit-flipped frames, a close code, a problem answer,
- * an oversized document, a skewed Date). Everything the client sends is recorded in `log`, so a
+ * an oversized document, a skewed Date), or answer a json_seq offer and pack its answer (§7.10).
+ * Everything the client sends is recorded in `log`, so a
  * case can judge what the client did on the wire, not only what its adapter printed.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -14,6 +15,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { defaultBackend } from '../../protocol/crypto/index.ts'
 import { base64urlDecode, base64urlEncode, utf8Decode, utf8Encode } from '../../protocol/encoding.ts'
 import { isProtocolError } from '../../protocol/errors.ts'
+import { isPacked, packTexts, splitPacked } from '../../protocol/json-seq.ts'
 import {
   checkSignatureTime,
   parseSignedRequest,
@@ -122,6 +124,11 @@ export interface DeviceScript {
   readonly closeInsteadOfResponse?: CloseEntry
   /** Instead of the response: a frame that breaks RFC 6455. */
   readonly framingInsteadOfResponse?: FramingFault
+  /**
+   * §7.10: answer a json_seq offer in message 2, and send the response packed after a
+   * notification, in one plaintext. Without it the device declines every offer.
+   */
+  readonly jsonSeq?: boolean
 }
 
 /** One HTTP request the client sent, as the device saw it. */
@@ -160,8 +167,12 @@ export interface SessionRecord {
   readonly frames: { binary: boolean; size: number; note: string }[]
   /** The client's message 1 ephemeral key and payload, when message 1 was valid. */
   message1?: { e: string; payload: unknown }
-  /** JSON-RPC objects the client sent, decrypted. */
+  /** JSON-RPC objects the client sent, decrypted (each element of a packed plaintext, §7.10). */
   readonly requests: unknown[]
+  /** Whether message 2 accepted the client's json_seq offer (§7.10). */
+  jsonSeqAccepted?: boolean
+  /** The packed plaintexts the client sent: their element counts, and whether message 2 accepted them. */
+  readonly packed: { elements: number; accepted: boolean }[]
   /** What the device sent, step by step. */
   readonly sent: string[]
   /** The response object the device sent, when it sent one. */
@@ -535,6 +546,7 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
       frames: [],
       requests: [],
       sent: [],
+      packed: [],
       pongs: [],
       framesAfterBreak: 0,
       broken: false,
@@ -607,6 +619,11 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
       if (m2 === 'payload-missing-session-id') delete payload['session_id']
       if (m2 === 'payload-unknown-member') payload['extra'] = true
       if (m2 === 'payload-small-max-frame') payload['max_frame'] = 512
+      // §7.10: json_seq answers an offer, and only where the script says so.
+      if (script.jsonSeq === true && offeredJsonSeq(record)) {
+        payload['json_seq'] = true
+        record.jsonSeqAccepted = true
+      }
       const text = m2 === 'payload-not-json' ? '{"v": 1,' : JSON.stringify(payload)
       let bytes = handshake.writeMessage(utf8Encode(text))
       transport = new NoiseTransport(handshake.split())
@@ -723,6 +740,12 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
       }
       const response = { jsonrpc: '2.0', id: request.id ?? null, result: request.params ?? null }
       record.response = response
+      if (script.jsonSeq === true && offeredJsonSeq(record)) {
+        const texts = [notification(n + 1), response].map((value) => utf8Encode(JSON.stringify(value)))
+        ws.send(transport!.seal(packTexts(texts)))
+        record.sent.push('a packed plaintext: notification, response')
+        return
+      }
       ws.send(sealJson(response))
       record.sent.push('response')
     }
@@ -763,16 +786,11 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
         return closeWith(CLOSES.frameAuthFailed)
       }
       record.frames.push({ binary: true, size: frame.length, note: 'transport message' })
-      let message: unknown
-      try {
-        message = JSON.parse(utf8Decode(plaintext))
-      } catch {
-        message = { unparsable: utf8Decode(plaintext).slice(0, 200) }
-      }
-      record.requests.push(message)
-      if (record.requests.length === 1) {
+      const first = record.requests.length === 0
+      record.requests.push(...plaintextMessages(plaintext, record))
+      if (first && record.requests.length > 0) {
         clearTimeout(requestTimer)
-        void play(message as { id?: unknown; params?: unknown })
+        void play(record.requests[0] as { id?: unknown; params?: unknown })
       }
     })
   }
@@ -789,6 +807,31 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
     },
   })
   return device
+}
+
+/** Whether the client's message 1 payload offered json_seq (§7.4, §7.10). */
+function offeredJsonSeq(record: SessionRecord): boolean {
+  return (record.message1?.payload as { json_seq?: unknown } | undefined)?.json_seq === true
+}
+
+/**
+ * The JSON-RPC objects of one plaintext from the client: one (§7.6), or each element of a packed
+ * plaintext (§7.10), which is recorded, accepted or not; unparsable ones as `{ unparsable }`.
+ */
+function plaintextMessages(plaintext: Uint8Array, record: SessionRecord): unknown[] {
+  const parsed = (bytes: Uint8Array): unknown => {
+    try {
+      return JSON.parse(utf8Decode(bytes))
+    } catch {
+      return { unparsable: utf8Decode(bytes).slice(0, 200) }
+    }
+  }
+  if (!isPacked(plaintext)) return [parsed(plaintext)]
+  const elements = splitPacked(plaintext)
+  const accepted = record.jsonSeqAccepted === true
+  record.packed.push({ elements: elements.length, accepted })
+  // Not accepted, it is one plaintext that is not JSON (§7.6): the client's fault, judged by the cases.
+  return accepted ? elements.map(parsed) : [parsed(plaintext)]
 }
 
 /** The HTTP requests of the log to `path` (and `method`). */
@@ -811,6 +854,8 @@ export function describeLog(log: readonly LogEntry[]): string[] {
     }
     const close = e.clientClose === undefined ? 'no Close from the client' : `client closed ${e.clientClose.code} ${e.clientClose.reason}`
     const frames = e.frames.map((f) => `${f.binary ? 'bin' : 'text'} ${f.size} (${f.note})`).join(', ')
-    return `WS ${e.path}: device sent [${e.sent.join(', ')}]; client sent [${frames}]; ${close}`
+    const packed = e.packed.map((p) => `${p.elements} elements, ${p.accepted ? 'accepted' : 'NOT accepted'}`)
+    const packing = packed.length === 0 ? '' : `; packed plaintexts from the client: [${packed.join(', ')}]`
+    return `WS ${e.path}: device sent [${e.sent.join(', ')}]; client sent [${frames}]${packing}; ${close}`
   })
 }

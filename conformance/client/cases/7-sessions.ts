@@ -1,9 +1,9 @@
 /** Client mode, spec §7: the session as the client runs it (Table 7-2). */
 import { CLOSES, LIMIT_DEFAULTS, PATHS, type CloseEntry } from '../../../protocol/registry.ts'
-import { fail, firstFailure } from '../../verdicts.ts'
+import { CaseFailure, fail, firstFailure, skip } from '../../verdicts.ts'
 import {
   ADAPTER_EXIT, clientClosedWith, clientClosedWithCode, exitedWithoutClose, failedVerification, nothingAfterBreak, noResponseDelivered,
-  reportedClose, succeeded, theSession,
+  packedOnlyWhenAccepted, reportedClose, succeeded, theSession,
 } from '../checks.ts'
 import { requestsTo, type FramingFault, type Message2Fault, type SessionStep } from '../device.ts'
 import { ECHO, ECHO_PARAMS } from '../model.ts'
@@ -64,6 +64,24 @@ const echoed = (o: Parameters<typeof succeeded>[0], expected: unknown) => {
   return JSON.stringify(out) === JSON.stringify(expected) ? null
     : fail('the client did not print the response as received', expected, out ?? o.run.stdout.slice(0, 300))
 }
+
+// §7.10: the harness device accepts the client's json_seq offer and sends its answer as one
+// packed plaintext, a notification then the response; packing is optional for a client.
+const packedAnswer = sessionCase('7.10-client-elements', 'pw-sess-7.10-client-elements',
+  'json_seq offered and accepted, the response packed after a notification in one plaintext: the response is printed',
+  { jsonSeq: true }, (o) => {
+    const session = theSession(o)
+    if (session.jsonSeqAccepted !== true) {
+      throw new CaseFailure(skip('the client does not offer json_seq in message 1 (§7.4: packed plaintexts are optional, §7.10)', 'not-supported'))
+    }
+    return [succeeded(o), echoed(o, session.response)]
+  })
+
+// §7.10: the harness device declines every json_seq offer but this case's; a client that packs
+// even a lone request regardless is caught here (and in every session case, common.ts).
+const packedDeclined = sessionCase('7.10-client-only-when-accepted', 'pw-sess-7.10-only-when-accepted',
+  'message 2 without json_seq: the request comes as one JSON text, never as a packed plaintext', {},
+  (o) => [succeeded(o), packedOnlyWhenAccepted(o)])
 
 export const sessionCases = [
   sessionCase('7.1-client-session-url', 'pw-sess-7.1-url', 'the session WebSocket is opened at /pairwire/v1/ws with the ticket', {}, (o) => {
@@ -165,4 +183,6 @@ export const sessionCases = [
   framing('reserved-bits', 'a frame with RSV1 set fails the connection with 1002, reported as exit 2', PROTOCOL_ERROR),
   framing('close-code-1005', 'a Close carrying 1005 fails the connection with 1002, reported as exit 2', PROTOCOL_ERROR),
   framing('close-reason-not-utf8', 'a Close whose reason is not UTF-8 fails the connection with 1007, reported as exit 2', INVALID_PAYLOAD),
+  packedDeclined,
+  packedAnswer,
 ]
