@@ -7,7 +7,8 @@
  */
 import { CLOSES, METHODS } from '../../../protocol/registry.ts'
 import { pairClient } from '../../drivers/pairing.ts'
-import { expectClose, openSession } from '../../drivers/session.ts'
+import { expectClose } from '../../drivers/session-close.ts'
+import { openSession } from '../../drivers/session.ts'
 import type { CaseContext, CaseDefinition } from '../../model.ts'
 import { failCase, must, PASS } from '../../verdicts.ts'
 import { revoke, type RevocationPath } from './revoke.ts'

@@ -5,7 +5,7 @@
 import { CLOSES } from '../../../protocol/registry.ts'
 import { limitOf } from '../../drivers/advertised.ts'
 import { pairClient } from '../../drivers/pairing.ts'
-import { expectClose } from '../../drivers/session.ts'
+import { expectClose } from '../../drivers/session-close.ts'
 import type { CaseDefinition } from '../../model.ts'
 import { failCase, must, PASS } from '../../verdicts.ts'
 import { freshSocket } from './support.ts'

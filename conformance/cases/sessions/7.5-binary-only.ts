@@ -3,7 +3,8 @@
  * message 1 is expected and after the handshake (where nothing of it is delivered).
  */
 import { CLOSES, METHODS } from '../../../protocol/registry.ts'
-import { expectRejected, openSession } from '../../drivers/session.ts'
+import { expectRejected } from '../../drivers/session-close.ts'
+import { openSession } from '../../drivers/session.ts'
 import { pairClient } from '../../drivers/pairing.ts'
 import { allOf } from '../../drivers/checks.ts'
 import type { CaseDefinition } from '../../model.ts'

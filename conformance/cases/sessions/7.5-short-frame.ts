@@ -5,7 +5,8 @@
  */
 import { CLOSES, SIZES } from '../../../protocol/registry.ts'
 import { pairClient } from '../../drivers/pairing.ts'
-import { expectRejected, openSession } from '../../drivers/session.ts'
+import { expectRejected } from '../../drivers/session-close.ts'
+import { openSession } from '../../drivers/session.ts'
 import { allOf } from '../../drivers/checks.ts'
 import type { CaseDefinition } from '../../model.ts'
 import { defaultBackend } from '../../../protocol/crypto/index.ts'

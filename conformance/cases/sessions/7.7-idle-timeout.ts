@@ -4,7 +4,7 @@
  */
 import { CLOSES } from '../../../protocol/registry.ts'
 import { limitOf } from '../../drivers/advertised.ts'
-import { expectClose } from '../../drivers/session.ts'
+import { expectClose } from '../../drivers/session-close.ts'
 import type { CaseDefinition } from '../../model.ts'
 import { must, PASS } from '../../verdicts.ts'
 import { pairedSession } from './support.ts'

@@ -6,9 +6,8 @@
 import { METHODS, type CloseEntry } from '../../../protocol/registry.ts'
 import { pairClient, type PairedClient } from '../../drivers/pairing.ts'
 import type { SocketObserver } from '../../drivers/session-socket.ts'
+import { expectClose, expectRejected } from '../../drivers/session-close.ts'
 import {
-  expectClose,
-  expectRejected,
   getTicket,
   openSession,
   openTicketSocket,

@@ -5,7 +5,8 @@
  */
 import { CLOSES } from '../../../protocol/registry.ts'
 import { pairClient } from '../../drivers/pairing.ts'
-import { buildMessage1, expectClose, getTicket, openTicketSocket } from '../../drivers/session.ts'
+import { expectClose } from '../../drivers/session-close.ts'
+import { buildMessage1, getTicket, openTicketSocket } from '../../drivers/session.ts'
 import type { CaseDefinition } from '../../model.ts'
 import { must, PASS } from '../../verdicts.ts'
 
