@@ -5,8 +5,8 @@
  * DeviceScript makes it misbehave in one chosen way (a wrong share or MAC, a tampered handshake
  * message, replayed, reordered, truncated or bit-flipped frames, a close code, a problem answer,
  * an oversized document, a skewed Date), or answer a json_seq offer and pack its answer (§7.10).
- * Everything the client sends is recorded in `log`, so a
- * case can judge what the client did on the wire, not only what its adapter printed.
+ * Everything the client sends is recorded in `log`, so a case can judge what the client did on
+ * the wire, not only what its adapter printed.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
