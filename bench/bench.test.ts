@@ -50,6 +50,7 @@ t.test('npm run bench -- --quick writes valid results for every scenario', async
     'session-throughput-16k',
     'session-latency',
     'connection-setup',
+    'connection-setup-ticket',
     'signed-http-memory',
     'signed-http-redis',
     'signed-http-memory-cpu',

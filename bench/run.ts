@@ -61,9 +61,14 @@ const SCENARIOS: Scenario[] = [
   { id: 'session-latency', name: 'session echo, 1 in flight', unit: 'round trips/s',
     target: atLeast(0.75), targetWss: AS_FAST_AS_WSS,
     run: scenarios.throughput(256, 1) },
-  { id: 'connection-setup', name: 'ticket + upgrade + handshake + echo', unit: 'connections/s',
+  { id: 'connection-setup', name: 'signed upgrade + handshake + echo', unit: 'connections/s',
     target: atLeast(0.35), targetWss: AS_FAST_AS_WSS,
-    run: scenarios.connectionSetup },
+    run: scenarios.connectionSetup('signed') },
+  // Browsers cannot sign an upgrade (spec §7.2): their set-up fetches a ticket first. Reported
+  // beside its floor; the wss comparison is the Node client's, above.
+  { id: 'connection-setup-ticket', name: 'ticket + upgrade + handshake + echo (browsers)', unit: 'connections/s',
+    target: atLeast(0.35), targetWss: null,
+    run: scenarios.connectionSetup('ticket') },
   { id: 'signed-http-memory', name: 'signed POST rpc echo, 32 concurrent, memory', unit: 'req/s',
     target: atLeast(0.4), targetWss: AS_FAST_AS_WSS,
     run: scenarios.signedHttp('memory') },

@@ -92,11 +92,12 @@ export function throughput(bytes: number, inFlight: number) {
 }
 
 /**
- * 3. Sequential connection set-up: (ticket +) upgrade (+ Noise handshake) + first echo. The wss
- * client makes a full TLS 1.3 handshake each time (ws keeps no session cache), as a new device
- * connection does.
+ * 3. Sequential connection set-up: upgrade (+ Noise handshake) + first echo. The wss client makes
+ * a full TLS 1.3 handshake each time (ws keeps no session cache), as a new device connection does.
+ * Pairwire authenticates the upgrade with a signed upgrade (spec §7.2, what a Node client can
+ * do) or, as a browser must, with a ticket fetched first (`upgrade` 'ticket').
  */
-export async function connectionSetup(s: Settings): Promise<Figures> {
+export const connectionSetup = (upgrade: 'signed' | 'ticket') => async (s: Settings): Promise<Figures> => {
   const params = echoParams(64)
   const baseline = await withServer('ws-echo', ({ url }) =>
     closedLoop(async () => {
@@ -115,7 +116,7 @@ export async function connectionSetup(s: Settings): Promise<Figures> {
   const pairwire = await withServer('pairwire', async ({ url }) => {
     const credentials = await pairWith(url)
     return closedLoop(async () => {
-      const session = await connect(credentials)
+      const session = await connect(credentials, { upgrade })
       await echoOnce(session, params)
       await session.close()
     }, 1, s)

@@ -7,7 +7,8 @@
  *   npm run bench:setup [-- --reps N] [--seconds S]     (compiled: node dist/bench/setup-phases.js)
  *
  * Pairwire: the signed ticket request alone (spec §6), then ticket + upgrade + Noise handshake +
- * close (spec §7.2 - §7.4, §7.9), then the same with the first echo. wss + bearer: TLS 1.3 +
+ * close (spec §7.2 - §7.4, §7.9), then the same with the first echo, then both again with a signed
+ * upgrade in place of the ticket (spec §7.2, no ticket request). wss + bearer: TLS 1.3 +
  * upgrade + close, then with the first echo. A last row times the Noise NNpsk0 handshake of both
  * sides in this process (node backend, no I/O). Repetitions are interleaved; medians printed.
  */
@@ -28,6 +29,7 @@ interface Step {
 }
 
 const params = echoParams(64)
+const SIGNED = { upgrade: 'signed' } as const
 
 const STEPS: readonly Step[] = [
   { kind: 'wss', name: 'TLS 1.3 + upgrade + close', run: async (server) => {
@@ -46,6 +48,14 @@ const STEPS: readonly Step[] = [
   } },
   { kind: 'pairwire', name: 'ticket + upgrade + Noise + echo + close', run: async (_server, credentials) => {
     const session = await connect(credentials!)
+    await session.request(METHODS.echo, params)
+    await session.close()
+  } },
+  { kind: 'pairwire', name: 'signed upgrade + Noise + close', run: async (_server, credentials) => {
+    await (await connect(credentials!, SIGNED)).close()
+  } },
+  { kind: 'pairwire', name: 'signed upgrade + Noise + echo + close', run: async (_server, credentials) => {
+    const session = await connect(credentials!, SIGNED)
     await session.request(METHODS.echo, params)
     await session.close()
   } },

@@ -5,13 +5,13 @@
  * a device that closes during the handshake as its close code and reason.
  */
 import { defaultBackend, platformAsyncPrimitives } from '../protocol/crypto/index.ts'
-import { CLOSES, LIMIT_DEFAULTS } from '../protocol/registry.ts'
+import { CLOSES, LIMIT_DEFAULTS, PROBLEMS, problemType } from '../protocol/registry.ts'
 import { secretKeys, type Credentials } from './credentials.ts'
 import { ClientError } from './errors.ts'
 import { clientHandshake, type Handshaken } from './handshake.ts'
 import { resolveSocketFactory, type SocketFactory } from './platform.ts'
 import { Session, type NotificationListener } from './session.ts'
-import { requestTicket, type SignedCallOptions } from './signed.ts'
+import { requestTicket, signedUpgrade, type SignedCallOptions } from './signed.ts'
 import { SocketChannel } from './socket-channel.ts'
 import { websocketUrl } from './urls.ts'
 import { clientFault } from './faults.ts'
@@ -33,6 +33,12 @@ export interface ConnectOptions extends SignedCallOptions {
    * §7.10 refuses the offer's member with handshake-failed, so such a device needs false.
    */
   readonly jsonSeq?: boolean
+  /**
+   * 'signed': open the session with a signed upgrade (spec §7.2), one request fewer than a ticket;
+   * a device that does not accept them answers ticket-missing and a ticket is fetched after all.
+   * Needs a socket that can send header fields (ws on Node; never a browser). Default 'ticket'.
+   */
+  readonly upgrade?: 'ticket' | 'signed'
 }
 
 /**
@@ -80,19 +86,31 @@ export async function connect(
     if (!clientFault('ignore-advertised-handshake-timeout')) advertisedTimeout = discovery.limits.handshake_timeout
   }
   const signing = primitives === undefined ? options : { ...options, primitives }
+  const factory = await resolveSocketFactory(options.socketFactory)
+  const timeoutMs = options.handshakeTimeoutMs ?? advertisedTimeout * 1000
+  const open = async (url: string, headers?: Record<string, string>) => {
+    const channel = new SocketChannel(factory, url, headers)
+    const handshaken = await withinHandshake(channel, timeoutMs, async () => {
+      await channel.opened
+      const offer = { jsonSeq: options.jsonSeq ?? true }
+      return clientHandshake(channel, credentials, pairingKey, backend, offer, primitives)
+    })
+    return new Session(channel, handshaken, options.onNotification)
+  }
+  if (options.upgrade === 'signed') {
+    const { url, headers } = await signedUpgrade(credentials, signing)
+    try {
+      return await open(url, headers)
+    } catch (error) {
+      // Spec §7.2: a device without signed upgrades answers as it does a request without a ticket.
+      if (!(error instanceof ClientError) || error.problem?.type !== problemType(PROBLEMS.ticketMissing)) throw error
+    }
+  }
   const { ticket, expires_at: expiresAt } = await requestTicket(credentials, signing)
   // Spec §6.6: a ticket already expired by more than skew on our clock is never presented.
   const now = Math.floor(Date.now() / 1000)
   if (expiresAt < now - LIMIT_DEFAULTS.skew && !clientFault('ignore-ticket-expiry')) {
     throw ClientError.verification('ticket-response', 'the ticket has expired')
   }
-  const factory = await resolveSocketFactory(options.socketFactory)
-  const channel = new SocketChannel(factory, websocketUrl(credentials.url, ticket))
-  const timeoutMs = options.handshakeTimeoutMs ?? advertisedTimeout * 1000
-  const handshaken = await withinHandshake(channel, timeoutMs, async () => {
-    await channel.opened
-    const offer = { jsonSeq: options.jsonSeq ?? true }
-    return clientHandshake(channel, credentials, pairingKey, backend, offer, primitives)
-  })
-  return new Session(channel, handshaken, options.onNotification)
+  return open(websocketUrl(credentials.url, ticket))
 }

@@ -82,10 +82,11 @@ export class CheckedWebSocket extends WebSocket {
   }
 }
 
-export const nodeSocketFactory: SocketFactory = (url, refuse) => {
+export const nodeSocketFactory: SocketFactory = (url, refuse, headers) => {
   // Frames are ciphertext, which does not compress: permessage-deflate is not even offered.
   const validate = clientFault('close-1007-on-text')
-  const socket = new CheckedWebSocket(url, { perMessageDeflate: false, skipUTF8Validation: !validate })
+  const options = { perMessageDeflate: false, skipUTF8Validation: !validate, ...(headers && { headers }) }
+  const socket = new CheckedWebSocket(url, options)
   if (!clientFault('framing-failure-as-lost-connection')) {
     socket.onFramingFailure = (why) => refuse(ClientError.verification('websocket-framing', why))
   }

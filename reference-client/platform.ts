@@ -19,12 +19,18 @@ export interface RawSocket {
 }
 
 /**
- * Opens a socket to `url`. `refuse` lets a platform that can read a refused upgrade (an HTTP
+ * Opens a socket to `url`. A browser's WebSocket cannot send `headers`, and ignores them: the
+ * device then refuses the unsigned upgrade with ticket-missing and the caller asks for a ticket. `refuse` lets a platform that can read a refused upgrade (an HTTP
  * answer instead of 101, spec §7.2) report it as a problem before the socket reports its close,
  * and, once open, one that sees the device break the WebSocket framing (RFC 6455 §5, §8.1)
  * report that failure (spec §7.9 pw-sess-7.9-client-framing) in place of the close it causes.
  */
-export type SocketFactory = (url: string, refuse: (error: ClientError) => void) => RawSocket
+export type SocketFactory = (
+  url: string,
+  refuse: (error: ClientError) => void,
+  /** Header fields of the opening handshake (a signed upgrade, spec §7.2), where the platform can. */
+  headers?: Readonly<Record<string, string>>,
+) => RawSocket
 
 export async function resolveFetch(custom?: FetchFunction): Promise<FetchFunction> {
   if (custom !== undefined) return custom

@@ -26,7 +26,7 @@ import { ClientError } from './errors.ts'
 import { JSON_MEDIA_TYPE, readMessage, requireSuccess, send } from './http.ts'
 import { rpcRequest, settle, type RpcParams, type RpcResponse } from './jsonrpc.ts'
 import { resolveFetch, type FetchFunction } from './platform.ts'
-import { endpoint } from './urls.ts'
+import { endpoint, websocketUrl } from './urls.ts'
 import { clientFault } from './faults.ts'
 import { base64urlEncode } from '../protocol/encoding.ts'
 
@@ -111,6 +111,19 @@ export async function requestTicket(
   const request = { ...options, method: 'POST', path: PATHS.tickets, body }
   const response = await signedFetch(credentials, request)
   return readMessage(response, 'ticket-response', 'ticket-response')
+}
+
+/**
+ * Spec §7.2: the URL and the signature fields of a signed upgrade, the GET of the session URL
+ * signed as a request without a body; its @target-uri is the URL's http(s) form (§8.4).
+ */
+export async function signedUpgrade(
+  credentials: Credentials,
+  options: SignedCallOptions = {},
+): Promise<{ url: string; headers: Record<string, string> }> {
+  const targetUri = endpoint(credentials.url, PATHS.websocket)
+  const headers = await signatureFields(credentials, { ...options, method: 'GET', path: PATHS.websocket }, targetUri)
+  return { url: websocketUrl(credentials.url), headers: { ...headers } }
 }
 
 /** Spec §8.9: one JSON-RPC request over POST PATHS.rpc; the response object as received. */

@@ -31,13 +31,13 @@ export class SocketChannel {
   #isOpen = false
   #isClosed = false
 
-  constructor(factory: SocketFactory, url: string) {
+  constructor(factory: SocketFactory, url: string, headers?: Readonly<Record<string, string>>) {
     let opened!: () => void
     let failed!: (error: ClientError) => void
     let closed!: (info: CloseInfo) => void
     this.opened = new Promise((resolve, reject) => ((opened = resolve), (failed = reject)))
     this.closed = new Promise((resolve) => (closed = resolve))
-    this.#socket = factory(url, (error) => (this.#refusal ??= error))
+    this.#socket = factory(url, (error) => (this.#refusal ??= error), headers)
     // A browser's default, Blob, cannot be read synchronously. ws's default, 'nodebuffer', is
     // kept: its frames are already Uint8Arrays, where an ArrayBuffer would copy every frame.
     if (this.#socket.binaryType !== 'nodebuffer') this.#socket.binaryType = 'arraybuffer'

@@ -25,10 +25,13 @@ export function endpoint(origin: string, path: string): string {
   return new URL(path, origin).href
 }
 
-/** ws: or wss: to match the device's scheme, PATHS.websocket, ?ticket=<b64u>. */
-export function websocketUrl(origin: string, ticket: string): string {
+/**
+ * ws: or wss: to match the device's scheme, PATHS.websocket, ?ticket=<b64u>; without a ticket,
+ * the URL of a signed upgrade (spec §7.2), whose http(s) form is its @target-uri.
+ */
+export function websocketUrl(origin: string, ticket?: string): string {
   const url = new URL(PATHS.websocket, origin)
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
-  url.searchParams.set('ticket', ticket)
+  if (ticket !== undefined) url.searchParams.set('ticket', ticket)
   return url.href
 }

@@ -47,6 +47,7 @@ const USAGE = `usage:
   pairwire-server [--host 127.0.0.1] [--port 8080] [--store memory|file:PATH|redis://HOST:PORT]
                   [--state-dir DIR] [--name NAME] [--pair] [--test-hooks] [--fault NAME]...
                   [--relay ws://RELAY:PORT] [--no-json-seq]
+                  [--no-signed-upgrade]
                   [--${Object.keys(LIMIT_DEFAULTS).map(limitFlag).join(' N] [--')} N]
   pairwire-server --list-faults
   pairwire-server pair [--ttl S] [--state-dir DIR]
@@ -55,6 +56,7 @@ const USAGE = `usage:
 pair and clients reach the device running on --state-dir; with none running, clients opens --store.
 --browser-page serves the browser client page at / (build it first: npm run build:browser).
 --no-json-seq declines the clients' offers of packed plaintexts (spec §7.10).
+--no-signed-upgrade refuses signed upgrades; clients then use tickets (spec §7.2).
 --qr (with --pair, or on pair) also prints the pairing URI and its QR code to stderr (spec §5.11).
 `
 
@@ -74,6 +76,7 @@ const OPTIONS = {
   'browser-page': { type: 'boolean', default: false },
   qr: { type: 'boolean', default: false },
   'no-json-seq': { type: 'boolean', default: false },
+  'no-signed-upgrade': { type: 'boolean', default: false },
   ...Object.fromEntries(Object.keys(LIMIT_DEFAULTS).map((k) => [limitFlag(k), { type: 'string' }])),
 } satisfies ParseArgsConfig['options']
 
@@ -172,6 +175,7 @@ async function serve(values: Values, io: CliIo): Promise<number> {
       ...(values['browser-page'] ? { browserPageDir: defaultBrowserPageDir() } : {}),
       ...(values.relay === undefined ? {} : { relay: values.relay }),
       noJsonSeq: values['no-json-seq'],
+      noSignedUpgrade: values['no-signed-upgrade'],
     }).catch((e: unknown) => {
       if (e instanceof BrowserPageError) throw new UsageError(e.message)
       throw e instanceof RangeError || e instanceof StoreSpecError ? new UsageError(e.message) : e

@@ -66,6 +66,8 @@ export interface ServerContext {
   readonly testHooks: boolean
   /** Whether the device accepts a client's json_seq offer (spec §7.10); on unless --no-json-seq. */
   readonly jsonSeq: boolean
+  /** Whether the device accepts signed upgrades (spec §7.2); on unless --no-signed-upgrade. */
+  readonly signedUpgrade: boolean
   /** The browser page's files, when the device serves it (--browser-page, http/browser-page.ts). */
   readonly browserPage?: BrowserPage
 }

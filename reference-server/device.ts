@@ -58,6 +58,8 @@ export interface DeviceOptions {
   relay?: string
   /** Decline the clients' json_seq offers (spec §7.10); default false: packed plaintexts are accepted. */
   noJsonSeq?: boolean
+  /** Refuse signed upgrades, as a device without them does (spec §7.2); default false. */
+  noSignedUpgrade?: boolean
 }
 
 export interface Device {
@@ -167,6 +169,7 @@ async function createContext(options: DeviceOptions, stateDir: string | null) {
     now: options.clock ?? systemClock,
     testHooks: options.testHooks ?? false,
     jsonSeq: options.noJsonSeq !== true,
+    signedUpgrade: options.noSignedUpgrade !== true,
     ...(browserPage === undefined ? {} : { browserPage }),
   }
   const release = async () => {
@@ -205,7 +208,10 @@ export async function createDevice(options: DeviceOptions): Promise<Device> {
   // Fault continue-before-413 keeps Node's default.
   if (!ctx.faults.has('continue-before-413')) server.on('checkContinue', listener)
   // One per-IP budget for HTTP requests and WebSocket upgrades alike (spec §10.3).
-  const sessions = attachSessions(server, ctx, { ipLimiter: deps.ipLimiter })
+  const sessions = attachSessions(server, ctx, {
+    ipLimiter: deps.ipLimiter,
+    clientLimiter: deps.clientLimiter,
+  })
   const unsubscribe = closeSessionsOnRemoval(ctx)
   const releaseAll = async () => {
     unsubscribe()

@@ -30,6 +30,12 @@ import type { Exchange } from './router.ts'
 
 const REQUEST_HMAC_KEY_INFO = utf8Encode(LABELS.requestHmacKeyInfo)
 
+/** What verification reads of an exchange: an HTTP request, or a WebSocket upgrade (§7.2). */
+export type SignedSource = Pick<Exchange, 'req' | 'remote'>
+
+/** A signed request of §8, or a signed upgrade of §7.2 (which has fault switches of its own). */
+export type SignedPurpose = 'request' | 'upgrade'
+
 /** The port of the `http` scheme, which §8.4 omits from @target-uri. */
 const HTTP_DEFAULT_PORT = ':80'
 /** The longest claimed keyid recorded in the audit log; an id is 26 characters. */
@@ -40,7 +46,7 @@ const AUDIT_KEYID_CHARS = 64
  * reference device serves plain HTTP) + the Host field lowercased without the default port +
  * the request target as received.
  */
-export function signedRequestOf(ex: Exchange, body: Uint8Array): HttpRequest {
+export function signedRequestOf(ex: SignedSource, body: Uint8Array): HttpRequest {
   const { req } = ex
   const host = (req.headers.host ?? '').toLowerCase()
   const defaultPort = host.endsWith(HTTP_DEFAULT_PORT)
@@ -93,7 +99,12 @@ function step<T>(run: () => T): T {
   }
 }
 
-async function claimNonce(ctx: ServerContext, parsed: ParsedSignedRequest): Promise<void> {
+async function claimNonce(
+  ctx: ServerContext,
+  parsed: ParsedSignedRequest,
+  purpose: SignedPurpose,
+): Promise<void> {
+  if (purpose === 'upgrade' && ctx.faults.has('signed-upgrade-no-nonce-claim')) return
   const { keyid, nonce } = parsed.params
   // Fault nonce-ttl-2-skew keeps the arithmetic before issue 21, without the rounding second.
   const { skew } = ctx.limits
@@ -117,9 +128,10 @@ function truncatedMacMatches(ctx: ServerContext, parsed: ParsedSignedRequest, ke
 
 async function verify(
   ctx: ServerContext,
-  ex: Exchange,
+  ex: SignedSource,
   body: Uint8Array,
   seen: { keyid?: string },
+  purpose: SignedPurpose,
 ): Promise<ClientRecord> {
   const parsed = step(() => parseSignedRequest(signedRequestOf(ex, body), ctx.backend))
   seen.keyid = parsed.params.keyid
@@ -127,8 +139,9 @@ async function verify(
   recordSecret('signature', parsed.signature)
   const client = await ctx.store.getClient(parsed.params.keyid)
   if (client === undefined) throw new HttpProblem(PROBLEMS.unknownKey)
+  if (purpose === 'upgrade' && ctx.faults.has('signed-upgrade-skip-verify')) return client
   const claimFirst = ctx.faults.has('claim-nonce-before-verify')
-  if (claimFirst) await claimNonce(ctx, parsed)
+  if (claimFirst) await claimNonce(ctx, parsed, purpose)
   const key = verificationKey(ctx, parsed, client)
   const params = truncatedMacMatches(ctx, parsed, key)
     ? parsed.params
@@ -139,19 +152,20 @@ async function verify(
     const extras = { device_time: Math.floor(ctx.now()) }
     throw new HttpProblem(PROBLEMS.clockSkew, { extras })
   }
-  if (!claimFirst) await claimNonce(ctx, parsed)
+  if (!claimFirst) await claimNonce(ctx, parsed, purpose)
   return client
 }
 
 /** Authenticates a signed request; returns the paired client or throws HttpProblem. */
 export async function authenticate(
   ctx: ServerContext,
-  ex: Exchange,
+  ex: SignedSource,
   body: Uint8Array,
+  purpose: SignedPurpose = 'request',
 ): Promise<ClientRecord> {
   const seen: { keyid?: string } = {}
   try {
-    return await verify(ctx, ex, body, seen)
+    return await verify(ctx, ex, body, seen, purpose)
   } catch (e) {
     // §9.4: refusals at steps 7-10 (the keyid was parsed) are audited with the keyid as claimed,
     // cut to a bounded length since it is attacker text.

@@ -14,7 +14,7 @@ import { rejectUpgrade } from '../problem.ts'
 import type { ClientRecord } from '../store/store.ts'
 import { answeringWebSocket } from './close-answer.ts'
 import { guardMessageLength } from './frame-guard.ts'
-import { admit, WEBSOCKET_VERSION, type Admission, type IpLimiter } from './gate.ts'
+import { admit, WEBSOCKET_VERSION, type Admission, type ClientLimiter, type IpLimiter } from './gate.ts'
 import { sessionTableOf, type SessionTable } from './registry.ts'
 import { Session } from './session.ts'
 
@@ -34,9 +34,9 @@ function startSession(
 }
 
 /** The gate's decision, logged; a failure of the gate itself is a logged 500, never a crash. */
-async function decide(req: IncomingMessage, ctx: ServerContext, ipLimiter?: IpLimiter) {
+async function decide(req: IncomingMessage, ctx: ServerContext, options: SessionOptions) {
   const remote = req.socket.remoteAddress
-  const admission: Admission = await admit(req, ctx, ipLimiter).catch((e: unknown) => {
+  const admission: Admission = await admit(req, ctx, options).catch((e: unknown) => {
     ctx.log.error('session.gate-error', { remote, error: String(e) })
     return { ok: false, problem: PROBLEMS.internalError }
   })
@@ -47,6 +47,8 @@ async function decide(req: IncomingMessage, ctx: ServerContext, ipLimiter?: IpLi
 export interface SessionOptions {
   /** The per-IP limiter of the HTTP endpoints, so one budget covers both (spec §7.2 step 1). */
   ipLimiter?: IpLimiter
+  /** The per-client limiter of signed requests, which signed upgrades share (§7.2 step 4s). */
+  clientLimiter?: ClientLimiter
 }
 
 export function attachSessions(
@@ -69,11 +71,12 @@ export function attachSessions(
   let closing = false
 
   const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const admission = await decide(req, ctx, options.ipLimiter)
+    const admission = await decide(req, ctx, options)
     if (!admission.ok) {
       // RFC 6455 §4.4: a refused opening handshake names the version the device speaks.
       const headers = { 'sec-websocket-version': WEBSOCKET_VERSION }
-      rejectUpgrade(socket, admission.problem, { retryAfter: admission.retryAfter, headers })
+      const { retryAfter, extras } = admission
+      rejectUpgrade(socket, admission.problem, { retryAfter, extras, headers })
     } else if (closing || socket.destroyed) {
       socket.destroy()
     } else {

@@ -13,23 +13,39 @@
  *   5 unknown, expired or used ticket                    → 401 ticket-invalid
  *     the store cannot be reached                        → 503 store-unavailable (fail closed)
  *   6 the ticket's client is no longer registered        → 401 ticket-invalid
- * So a request that cannot become a WebSocket never burns a ticket.
+ * So a request that cannot become a WebSocket never burns a ticket. A signed upgrade (no ticket
+ * parameter, a Signature-Input field) replaces steps 3 - 6 when the device accepts them:
+ *   3s the steps of spec §8.7 (http/signed.ts), nonce claimed → their 400/401 answers
+ *   4s the per-client rate limit                         → 429 rate-limited + Retry-After
  */
 import type { IncomingMessage } from 'node:http'
 import { PATHS, PROBLEMS, type ProblemEntry } from '../../protocol/registry.ts'
 import { ticketHash } from '../../protocol/tickets.ts'
 import type { ServerContext } from '../context.ts'
+import { HttpProblem } from '../http/http-problem.ts'
+import { authenticate } from '../http/signed.ts'
 import { recordSecret } from '../secret-sweep.ts'
 import { StoreUnavailableError, type ClientRecord } from '../store/store.ts'
 
 export type Admission =
   | { ok: true; client: ClientRecord }
-  | { ok: false; problem: ProblemEntry; retryAfter?: number }
+  | { ok: false; problem: ProblemEntry; retryAfter?: number; extras?: Record<string, unknown> }
 
 /** The per-IP limiter the HTTP endpoints share (spec §10.3); absent when rate limits are off. */
 export interface IpLimiter {
   take(key: string): { allowed: true } | { allowed: false; retryAfter: number }
 }
+
+/** The per-client limiter of signed requests (spec §10.3), keyed by client_id. */
+export type ClientLimiter = IpLimiter
+
+export interface GateLimiters {
+  readonly ipLimiter?: IpLimiter | undefined
+  readonly clientLimiter?: ClientLimiter | undefined
+}
+
+/** A signed upgrade has no body: its covered components are @method and @target-uri (§8.2). */
+const NO_BODY = new Uint8Array(0)
 
 // RFC 6455 §4.1: Sec-WebSocket-Key is 16 random bytes in base64 (24 characters).
 const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/
@@ -90,11 +106,35 @@ async function clientOfTicket(ctx: ServerContext, ticket: string): Promise<Admis
   }
 }
 
+/** Steps 3s and 4s of spec §7.2: the signed upgrade's client, or the first failure's answer. */
+async function clientOfSignature(
+  req: IncomingMessage,
+  ctx: ServerContext,
+  clientLimiter: ClientLimiter | undefined,
+): Promise<Admission> {
+  let client: ClientRecord
+  try {
+    client = await authenticate(ctx, { req, remote: req.socket.remoteAddress ?? '' }, NO_BODY, 'upgrade')
+  } catch (e) {
+    if (e instanceof HttpProblem) {
+      const { retryAfter, extras } = e.options
+      return { ok: false, problem: e.entry, retryAfter, extras }
+    }
+    if (e instanceof StoreUnavailableError) return refuse(PROBLEMS.storeUnavailable)
+    throw e
+  }
+  const decision = clientLimiter?.take(client.client_id)
+  if (decision?.allowed === false) {
+    return { ok: false, problem: PROBLEMS.rateLimited, retryAfter: decision.retryAfter }
+  }
+  return { ok: true, client }
+}
+
 /** Decides whether an upgrade request may become a session, and for which client. */
 export async function admit(
   req: IncomingMessage,
   ctx: ServerContext,
-  ipLimiter?: IpLimiter,
+  { ipLimiter, clientLimiter }: GateLimiters = {},
 ): Promise<Admission> {
   // §10.3: upgrades take a token like every HTTP request (fault upgrades-skip-ip-bucket: none).
   const skip = ctx.faults.has('upgrades-skip-ip-bucket')
@@ -107,6 +147,8 @@ export async function admit(
   if (!isWebSocketUpgrade(req)) return refuse(PROBLEMS.malformedRequest)
   const [ticket] = tickets
   if (tickets.length > 1) return refuse(PROBLEMS.ticketInvalid)
+  const signed = ticket === undefined && req.headers['signature-input'] !== undefined
+  if (signed && ctx.signedUpgrade) return clientOfSignature(req, ctx, clientLimiter)
   if (ticket === undefined || ticket === '') return refuse(PROBLEMS.ticketMissing)
   return clientOfTicket(ctx, ticket)
 }

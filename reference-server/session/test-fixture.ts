@@ -122,6 +122,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
     now: () => Math.floor(Date.now() / 1000),
     testHooks: true,
     jsonSeq: options.jsonSeq ?? true,
+    signedUpgrade: true,
   }
   const server = createServer((_req, res) => res.writeHead(404).end())
   const sessions = attachSessions(server, ctx, { ipLimiter: options.ipLimiter })
