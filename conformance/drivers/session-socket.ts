@@ -242,7 +242,16 @@ function redactQuery(query: string): string {
   return query.replace(/ticket=[^&]*/g, (m) => (m.length > 'ticket='.length ? 'ticket=<…>' : m))
 }
 
-type SocketOptions = { autoPong?: boolean; step?: string; expected?: unknown }
+const definedHeaders = (headers: Readonly<Record<string, string | undefined>>) =>
+  Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => e[1] !== undefined))
+
+type SocketOptions = {
+  autoPong?: boolean
+  step?: string
+  expected?: unknown
+  /** Header fields of the opening handshake: the signature fields of a signed upgrade (§7.2). */
+  headers?: Readonly<Record<string, string | undefined>>
+}
 
 /**
  * Opens the session path with `query`. Resolves with the socket when the device upgrades, or its
@@ -270,6 +279,7 @@ function openSocketOnce(
     autoPong: options.autoPong ?? true,
     maxPayload: RECEIVE_LIMIT,
     handshakeTimeout: ctx.timeoutMs,
+    ...(options.headers === undefined ? {} : { headers: definedHeaders(options.headers) }),
   })
   ctx.defer(() => ws.terminate())
   return new Promise((resolve, reject) => {

@@ -10,6 +10,8 @@ import { noUpgrade } from './7.2-no-upgrade.ts'
 import { ticketInvalid } from './7.2-ticket-invalid.ts'
 import { ticketMissing } from './7.2-ticket-missing.ts'
 import { otherQueryIgnored } from './7.2-other-query-ignored.ts'
+import { signedUpgradeAccepted } from './7.2-signed-upgrade.ts'
+import { signedUpgradeReplay } from './7.2-signed-upgrade-replay.ts'
 
 export const cases: CaseDefinition[] = [
   signedTicketRequest,
@@ -22,4 +24,6 @@ export const cases: CaseDefinition[] = [
   noUpgrade,
   gateOrder,
   otherQueryIgnored,
+  signedUpgradeAccepted,
+  signedUpgradeReplay,
 ]
