@@ -55,6 +55,7 @@ export const REQ = {
   signatureInvalid: 'pw-sig-8.7-signature-invalid',
   clockSkew: 'pw-sig-8.7-clock-skew',
   replayedNonce: 'pw-sig-8.7-replayed-nonce',
+  signedUpgrade: 'pw-sess-7.2-signed-upgrade',
   claimAfterVerify: 'pw-sig-8.7-claim-after-verify',
   signatureLength: 'pw-sig-8.7-signature-length',
   uriFormat: 'pw-pair-5.11-uri-format',

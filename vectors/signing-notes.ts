@@ -76,6 +76,7 @@ export const SIGNING_NOTES: Record<string, Note> = {
     'An alg outside ed25519 and hmac-sha256 (exact).',
   ),
   UnknownKey: note('AUTH_BYPASS', 'A keyid no registered client has.'),
+  SignedUpgrade: note('BASIC', 'A signed upgrade (spec §7.2): the GET of the session path in its http form, no body, so no content-digest.'),
   TamperedSignature: note('AUTH_BYPASS', 'The signature altered or cut; catches a missing verify.'),
   WrongSignatureLength: note(
     'AUTH_BYPASS',

@@ -180,6 +180,9 @@ function hmacGroup(): Draft {
     ...timeAndReplayCases(ctx),
     { comment: 'keyid of a client that is not registered', flags: ['UnknownKey'],
       signer: ctx.stranger, expect: P.unknownKey },
+    // Last, so that adding it renumbered no earlier test.
+    { comment: 'signed upgrade (spec §7.2): GET of the session path, no body', flags: ['SignedUpgrade'],
+      method: 'GET', path: PATHS.websocket, body: null, requirements: [REQ.signedUpgrade], expect: 'valid' },
   ]
   return group('hmac-sha256', cases, parties)
 }

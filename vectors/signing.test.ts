@@ -23,7 +23,7 @@ const file = JSON.parse(
 type Group = SigningVectorFile['testGroups'][number]
 type Vector = Group['tests'][number]
 
-const EXPECTED_TESTS = 89
+const EXPECTED_TESTS = 90
 const byName = new Map<string, ProblemEntry>(Object.values(PROBLEMS).map((p) => [p.name, p]))
 
 const httpRequest = (v: Vector): HttpRequest => ({
