@@ -37,10 +37,15 @@ t.test('pairing + session + signed HTTP on WebCrypto', async (t) => {
   t.same(primitives.counts, { aesGcm: 0, x25519: 2, ed25519: 1 }, 'e and DH(e, re); the ticket request')
   const answers = await Promise.all(texts.map((text) => session.call(METHODS.echo, { text })))
   t.same(answers, texts.map((text) => ({ text })), 'twenty concurrent calls, each its own answer')
-  t.equal(primitives.counts.aesGcm, 40, 'each request sealed and each response opened by WebCrypto')
+  // §7.10: the twenty requests of one run leave as one packed frame; the answers come back in one.
+  t.equal(primitives.counts.aesGcm, 2, 'one packed frame sealed, one opened, by WebCrypto')
   t.same(await session.close(), { code: CLOSES.normal.code, reason: CLOSES.normal.reason })
+  const unpacked = await connect(credentials, { primitives, jsonSeq: false })
+  t.same(await Promise.all(texts.map((text) => unpacked.call(METHODS.echo, { text }))), texts.map((text) => ({ text })))
+  t.equal(primitives.counts.aesGcm, 42, 'without json_seq each request sealed and each response opened on its own')
+  await unpacked.close()
   t.same(await signedCall(credentials, METHODS.echo, [1], { primitives }), [1])
-  t.equal(primitives.counts.ed25519, 2, 'the signed request too')
+  t.equal(primitives.counts.ed25519, 3, 'the second ticket request and the signed request too')
 })
 
 t.test('a platform without the primitives runs the same path on noble', async (t) => {
@@ -49,6 +54,6 @@ t.test('a platform without the primitives runs the same path on noble', async (t
   t.same(primitives.sources, { aesGcm: 'noble', x25519: 'noble', ed25519: 'noble' })
   const session = await connect(credentials, { primitives })
   t.same(await Promise.all(texts.map((text) => session.call(METHODS.echo, { text }))), texts.map((text) => ({ text })))
-  t.same(primitives.counts, { aesGcm: 40, x25519: 2, ed25519: 1 })
+  t.same(primitives.counts, { aesGcm: 2, x25519: 2, ed25519: 1 }, 'one packed frame each way (§7.10)')
   await session.close()
 })
