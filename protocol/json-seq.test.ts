@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import t from 'tap'
 import { utf8Decode, utf8Encode } from './encoding.ts'
-import { isPacked, packPlaintexts, packTexts, splitPacked } from './json-seq.ts'
+import { isPacked, packPlaintexts, packTexts, splitPacked, TurnPacker } from './json-seq.ts'
 import { SIZES } from './registry.ts'
 
 const json = (value: unknown) => utf8Encode(JSON.stringify(value))
@@ -47,4 +47,26 @@ t.test('property: order and content survive, every plaintext fits, none packs fe
     return JSON.stringify(valuesOf(plaintexts)) === JSON.stringify(fitting.map(parsed))
   })
   t.doesNotThrow(() => fc.assert(property, { numRuns: 300 }))
+})
+
+t.test('TurnPacker: one flush per run, packed in order, a new run schedules again', async (t) => {
+  const scheduled: (() => void)[] = []
+  const sealed: Uint8Array[] = []
+  const packer = new TurnPacker((flush) => scheduled.push(flush), 1000, (p) => sealed.push(p))
+  const texts = [1, 2, 3].map((id) => json({ jsonrpc: '2.0', id, result: 0 }))
+  for (const text of texts) packer.add(text)
+  t.equal(scheduled.length, 1, 'the first add of a run schedules the one flush')
+  t.same(sealed, [], 'nothing is sealed before the flush runs')
+  scheduled[0]!()
+  t.equal(sealed.length, 1)
+  t.same(valuesOf(sealed), texts.map(parsed))
+  packer.add(texts[0]!)
+  t.equal(scheduled.length, 2, 'an add after a flush schedules the next')
+  scheduled[1]!()
+  t.same(sealed[1], texts[0], 'a lone text is sealed as itself')
+  // The same limit as packPlaintexts: a run too large for one plaintext becomes several.
+  const small = new TurnPacker((flush) => flush(), 40, (p) => sealed.push(p))
+  sealed.length = 0
+  small.add(texts[0]!)
+  t.equal(sealed.length, 1, 'a scheduler that runs at once seals at once')
 })

@@ -79,3 +79,39 @@ export function packPlaintexts(texts: readonly Uint8Array[], maxPlaintext: numbe
   flush()
   return plaintexts
 }
+
+/**
+ * The sender's side of §7.10: collects the plaintexts one run of the application sends and,
+ * when `schedule` runs the flush (after that run's microtasks: queueMicrotask on a client,
+ * process.nextTick on a device), hands them to `seal` packed into as few plaintexts as
+ * packPlaintexts allows, in order. Whether sealing is still allowed (the session may have ended
+ * meanwhile) is `seal`'s to decide, for each plaintext.
+ */
+export class TurnPacker {
+  readonly #schedule: (flush: () => void) => void
+  readonly #maxPlaintext: number
+  readonly #seal: (plaintext: Uint8Array) => void
+  #unsent: Uint8Array[] = []
+  // One function for every turn, so scheduling a flush allocates nothing.
+  readonly #flush = () => {
+    const unsent = this.#unsent
+    this.#unsent = []
+    for (const plaintext of packPlaintexts(unsent, this.#maxPlaintext)) this.#seal(plaintext)
+  }
+
+  /** `maxPlaintext`: the receiver's max_frame − 16 (§7.5). */
+  constructor(
+    schedule: (flush: () => void) => void,
+    maxPlaintext: number,
+    seal: (plaintext: Uint8Array) => void,
+  ) {
+    this.#schedule = schedule
+    this.#maxPlaintext = maxPlaintext
+    this.#seal = seal
+  }
+
+  /** Adds one JSON text (no longer than maxPlaintext) to this run's plaintexts. */
+  add(text: Uint8Array): void {
+    if (this.#unsent.push(text) === 1) this.#schedule(this.#flush)
+  }
+}

@@ -12,7 +12,7 @@
  * element by element.
  */
 import { utf8Encode } from '../protocol/encoding.ts'
-import { isPacked, packPlaintexts, splitPacked } from '../protocol/json-seq.ts'
+import { isPacked, splitPacked, TurnPacker } from '../protocol/json-seq.ts'
 import { AsyncNoiseTransport, type NoiseTransport } from '../protocol/noise/index.ts'
 import { CLOSES, SIZES, type CloseEntry } from '../protocol/registry.ts'
 import type { Message } from '../schemas/validate.ts'
@@ -53,20 +53,22 @@ export class Session {
   // The async (browser) transport only: one chain per direction (see #send and #receive).
   #sending: Promise<void> = Promise.resolve()
   #receiving: Promise<void> = Promise.resolve()
-  /** §7.10: the device answered json_seq, so our sends may be packed. */
-  readonly #packs: boolean
+  /** §7.10: set when the device answered json_seq, so our sends may be packed. */
+  readonly #packer: TurnPacker | null
   /** §7.10: we offered json_seq, so the device's plaintexts may be packed. */
   readonly #offered: boolean
-  /** Plaintexts of this run, sealed together by #flush. */
-  #unsent: Uint8Array[] = []
-  readonly #flush = () => this.#sealUnsent()
 
   constructor(channel: SocketChannel, handshaken: Handshaken, listener?: NotificationListener) {
     this.device = handshaken.device
     this.#channel = channel
     this.#transport = handshaken.transport
     this.#receiveCipher = handshaken.receive
-    this.#packs = handshaken.device.json_seq === true
+    // A session that failed meanwhile seals nothing more.
+    const seal = (plaintext: Uint8Array) => {
+      if (this.#failure === null) this.#seal(plaintext)
+    }
+    const maxPlaintext = handshaken.device.max_frame - TAG_BYTES
+    this.#packer = handshaken.device.json_seq === true ? new TurnPacker(queueMicrotask, maxPlaintext, seal) : null
     this.#offered = handshaken.offeredJsonSeq
     if (listener !== undefined) this.#listeners.add(listener)
     this.closed = channel.closed.then((info) => {
@@ -114,16 +116,8 @@ export class Session {
     if (plaintext.length + TAG_BYTES > this.device.max_frame) {
       throw ClientError.usage('the message exceeds the max_frame of the device')
     }
-    if (!this.#packs) return this.#seal(plaintext)
-    if (this.#unsent.push(plaintext) === 1) queueMicrotask(this.#flush)
-  }
-
-  /** Seals what this run sent into as few frames as §7.10 allows (the device's max_frame). */
-  #sealUnsent(): void {
-    const unsent = this.#unsent
-    this.#unsent = []
-    if (this.#failure !== null) return
-    for (const plaintext of packPlaintexts(unsent, this.device.max_frame - TAG_BYTES)) this.#seal(plaintext)
+    if (this.#packer === null) return this.#seal(plaintext)
+    this.#packer.add(plaintext)
   }
 
   #seal(plaintext: Uint8Array): void {

@@ -1,10 +1,8 @@
 /**
  * One session WebSocket after the gate (spec §7.3 - §7.9), from the device's side:
  *
- *   handshake  the first frame is Noise message 1 (the device is the NNpsk0 responder, psk = the
- *              client's pairing key, prologue = sessionPrologue(client_id, device_id)); its payload
- *              is handshake-client-payload; the device answers message 2 with
- *              handshake-device-payload. No data frame leaves the device before message 2.
+ *   handshake  the first frame is Noise message 1, which responder.ts answers with message 2 or
+ *              refuses with a close entry. No data frame leaves the device before message 2.
  *   transport  each frame is one Noise transport message carrying one JSON-RPC 2.0 object, or,
  *              when the client offered json_seq and the device accepted, a packed plaintext of
  *              several (§7.10); the answers and the device's notifications go back sealed, those
@@ -16,32 +14,18 @@
  */
 import type { Duplex } from 'node:stream'
 import { WebSocket, type RawData } from 'ws'
-import {
-  base64urlDecode,
-  base64urlEncode,
-  utf8Decode,
-  utf8Encode,
-} from '../../protocol/encoding.ts'
-import { isPacked, packPlaintexts, splitPacked } from '../../protocol/json-seq.ts'
-import { HandshakeState, NoiseTransport, sessionPrologue } from '../../protocol/noise/index.ts'
-import {
-  CLOSES,
-  METHODS,
-  PROTOCOL_VERSION,
-  RPC_ERRORS,
-  SIZES,
-  type CloseEntry,
-} from '../../protocol/registry.ts'
-import { validateMessage } from '../../schemas/validate.ts'
+import { utf8Encode } from '../../protocol/encoding.ts'
+import { isPacked, splitPacked, TurnPacker } from '../../protocol/json-seq.ts'
+import type { NoiseTransport } from '../../protocol/noise/index.ts'
+import { CLOSES, METHODS, RPC_ERRORS, SIZES, type CloseEntry } from '../../protocol/registry.ts'
 import type { RpcCaller, ServerContext } from '../context.ts'
 import { dispatchRpcText, JSONRPC_VERSION, rpcError, type RpcResponse } from '../rpc/index.ts'
 import type { ClientRecord } from '../store/store.ts'
 import { closeWithEntry } from './close-answer.ts'
 import { Outbox, OUTBOX_LIMIT } from './outbox.ts'
 import type { LiveSession } from './registry.ts'
+import { respond } from './responder.ts'
 
-/** 16 random bytes identify a session in logs and in message 2 (spec §7.4). */
-const SESSION_ID_BYTES = 16
 /** §7.5: message 1 is at least e (32 bytes) and a tag; a transport message at least a tag. */
 const MIN_MESSAGE_1 = SIZES.x25519Key + SIZES.aeadTag
 const MIN_TRANSPORT = SIZES.aeadTag
@@ -80,9 +64,8 @@ export class Session implements LiveSession {
   #peerMaxFrame: number = SIZES.noiseMaxMessage
   /** §7.10: the client offered json_seq and the device accepted: packing goes both ways. */
   #packed = false
-  /** Plaintexts made in this turn of the event loop, sealed together by #flush (§7.10). */
-  #unsent: Uint8Array[] = []
-  readonly #flush = () => this.#sealUnsent()
+  /** §7.10: when packing, what one turn of the event loop sends is sealed together. */
+  #packer: TurnPacker | null = null
   /** Dropped once cleared, so an established session does not keep it (or its closure). */
   #handshakeTimer: NodeJS.Timeout | null
   #pingTimer: NodeJS.Timeout | null = null
@@ -172,78 +155,28 @@ export class Session implements LiveSession {
     this.close(CLOSES.internalError)
   }
 
-  /** §7.4: message 1 in, message 2 out, then Split() into the transport. */
+  /** §7.4: message 1 in, message 2 out, then Split() into the transport (responder.ts). */
   #handshake(message1: Uint8Array): void {
     this.#stopHandshakeTimer()
-    const noise = new HandshakeState({
-      role: 'responder',
-      psk: base64urlDecode(this.#pairingKey, SIZES.pairingKey),
-      prologue: sessionPrologue(this.clientId, this.#ctx.identity.deviceId),
-      backend: this.#ctx.backend,
-    })
-    let payload: Uint8Array
-    try {
-      payload = noise.readMessage(message1)
-    } catch {
-      this.#refuseHandshake(CLOSES.handshakeFailed)
+    const response = respond(message1, this.#ctx, this.clientId, this.#pairingKey)
+    if (!response.ok) {
+      // Fault explain-handshake-failure-in-clear sends a JSON text frame saying why message 1
+      // was refused, which §7.5 forbids: nothing but Close may follow a failure.
+      if (response.ofMessage1 && this.#ctx.faults.has('explain-handshake-failure-in-clear')) {
+        this.#ws.send(JSON.stringify({ error: response.close.reason, code: response.close.code }))
+      }
+      this.close(response.close)
       return
     }
-    const refusal = this.#acceptClientPayload(payload)
-    if (refusal !== null) {
-      this.#refuseHandshake(refusal)
-      return
-    }
-    this.#sessionId = base64urlEncode(this.#ctx.backend.randomBytes(SESSION_ID_BYTES))
-    let message2: Uint8Array
-    try {
-      // Table 7-1: an all-zero ee (a low-order client e) fails here, as message 1's failure.
-      message2 = noise.writeMessage(utf8Encode(JSON.stringify(this.#devicePayload())))
-    } catch {
-      this.close(CLOSES.handshakeFailed)
-      return
-    }
-    this.#transport = new NoiseTransport(noise.split())
+    this.#sessionId = response.sessionId
+    this.#peerMaxFrame = response.peerMaxFrame
+    this.#packed = response.packed
+    this.#transport = response.transport
     this.#phase = 'transport'
-    this.#outbox.send(message2)
+    this.#packer = this.#newPacker()
+    this.#outbox.send(response.message2)
     this.#record('session.open', {})
     this.#startKeepalive()
-  }
-
-  /**
-   * §7.4: closes on a refused message 1. Fault explain-handshake-failure-in-clear first sends a
-   * JSON text frame saying why, which §7.5 forbids: nothing but Close may follow a failure.
-   */
-  #refuseHandshake(entry: CloseEntry): void {
-    if (this.#ctx.faults.has('explain-handshake-failure-in-clear')) {
-      this.#ws.send(JSON.stringify({ error: entry.reason, code: entry.code }))
-    }
-    this.close(entry)
-  }
-
-  /** §7.4: the close entry refusing message 1's payload, or null when it is acceptable. */
-  #acceptClientPayload(payload: Uint8Array): CloseEntry | null {
-    let value: unknown
-    try {
-      value = JSON.parse(utf8Decode(payload))
-    } catch {
-      return CLOSES.handshakeFailed
-    }
-    const checked = validateMessage('handshake-client-payload', value)
-    if (checked.ok) {
-      this.#peerMaxFrame = checked.value.max_frame
-      this.#packed = checked.value.json_seq === true && this.#ctx.jsonSeq
-      return null
-    }
-    const unsupported = checked.reason === 'unsupported-version'
-    return unsupported ? CLOSES.unsupportedVersion : CLOSES.handshakeFailed
-  }
-
-  #devicePayload() {
-    const { max_frame, ping_interval } = this.#ctx.limits
-    const payload = { v: PROTOCOL_VERSION, session_id: this.#sessionId, max_frame, ping_interval }
-    // §7.10: json_seq answers an offer; the fault answers one that was never made.
-    const answer = this.#packed || this.#ctx.faults.has('json-seq-unoffered-answer')
-    return answer ? { ...payload, json_seq: true } : payload
   }
 
   /** §7.5: a transport frame; nothing of it is used unless it authenticates. */
@@ -295,28 +228,22 @@ export class Session implements LiveSession {
       if (!('id' in message)) return false
       plaintext = utf8Encode(JSON.stringify(rpcError(message.id, RPC_ERRORS.internalError)))
     }
-    if (!this.#packs()) {
-      this.#outbox.send(this.#transport!.seal(plaintext))
-      return true
-    }
-    // §7.10: what this turn produces (the answers to every frame of one TCP read) is sealed
-    // together once its microtasks are done; process.nextTick runs after them.
-    if (this.#unsent.push(plaintext) === 1) process.nextTick(this.#flush)
+    if (this.#packer === null) this.#outbox.send(this.#transport!.seal(plaintext))
+    else this.#packer.add(plaintext)
     return true
   }
 
-  #packs(): boolean {
-    return this.#packed || this.#ctx.faults.has('json-seq-to-non-offering')
-  }
-
-  /** Seals the plaintexts of this turn into as few frames as §7.10 allows, in their order. */
-  #sealUnsent(): void {
-    const unsent = this.#unsent
-    this.#unsent = []
-    if (this.#phase !== 'transport') return
-    for (const plaintext of packPlaintexts(unsent, this.#peerMaxFrame - SIZES.aeadTag)) {
-      this.#outbox.send(this.#transport!.seal(plaintext))
+  /**
+   * §7.10: what one turn produces (the answers to every frame of one TCP read) is sealed together
+   * once its microtasks are done, which is when process.nextTick runs; a session closed meanwhile
+   * seals nothing more. Fault json-seq-to-non-offering packs for a client that did not offer.
+   */
+  #newPacker(): TurnPacker | null {
+    if (!this.#packed && !this.#ctx.faults.has('json-seq-to-non-offering')) return null
+    const seal = (plaintext: Uint8Array) => {
+      if (this.#phase === 'transport') this.#outbox.send(this.#transport!.seal(plaintext))
     }
+    return new TurnPacker((flush) => process.nextTick(flush), this.#peerMaxFrame - SIZES.aeadTag, seal)
   }
 
   /** §7.7: RFC 6455 §5.5.2 pings every ping_interval; no pong or frame since the last → idle. */
