@@ -68,7 +68,9 @@ export class Session {
       if (this.#failure === null) this.#seal(plaintext)
     }
     const maxPlaintext = handshaken.device.max_frame - TAG_BYTES
-    this.#packer = handshaken.device.json_seq === true ? new TurnPacker(queueMicrotask, maxPlaintext, seal) : null
+    // Called through a closure: a browser's queueMicrotask throws unless `this` is the window.
+    const schedule = (flush: () => void) => queueMicrotask(flush)
+    this.#packer = handshaken.device.json_seq === true ? new TurnPacker(schedule, maxPlaintext, seal) : null
     this.#offered = handshaken.offeredJsonSeq
     if (listener !== undefined) this.#listeners.add(listener)
     this.closed = channel.closed.then((info) => {

@@ -85,8 +85,21 @@ t.test('the ajv-free helpers give ajv results', async (t) => {
   t.equal(ucs2length('a😀b'), 3)
   t.equal(ucs2length('\ud800'), 1, 'a lone surrogate is one unit')
   fc.assert(
-    fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => equal(a, b) === ajvEqual(a, b)),
+    fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+      // fast-deep-equal calls an own valueOf or toString member, which JSON data may hold as a
+      // non-function ({"toString": false}); it throws there, so such pairs are checked below.
+      let expected: boolean
+      try {
+        expected = ajvEqual(a, b)
+      } catch {
+        fc.pre(false)
+        return true
+      }
+      return equal(a, b) === expected
+    }),
   )
+  t.notOk(equal({ toString: false }, {}), 'an own toString key is ordinary JSON data')
+  t.ok(equal({ toString: false }, { toString: false }))
   fc.assert(fc.property(fc.jsonValue(), (a) => equal(a, structuredClone(a))))
   t.notOk(equal({ a: 1 }, { b: 1 }))
   t.notOk(equal([1], { 0: 1 }))
