@@ -64,9 +64,17 @@ t.test('TurnPacker: one flush per run, packed in order, a new run schedules agai
   t.equal(scheduled.length, 2, 'an add after a flush schedules the next')
   scheduled[1]!()
   t.same(sealed[1], texts[0], 'a lone text is sealed as itself')
-  // The same limit as packPlaintexts: a run too large for one plaintext becomes several.
-  const small = new TurnPacker((flush) => flush(), 40, (p) => sealed.push(p))
+  // The limit of packPlaintexts: a run too large for one plaintext becomes several, in order.
+  const run: (() => void)[] = []
+  const twoFit = 2 * (texts[0]!.length + 2)
+  const bounded = new TurnPacker((flush) => run.push(flush), twoFit, (p) => sealed.push(p))
   sealed.length = 0
-  small.add(texts[0]!)
+  for (const text of texts) bounded.add(text)
+  run[0]!()
+  t.same(sealed.map((p) => (isPacked(p) ? splitPacked(p).length : 1)), [2, 1])
+  t.same(valuesOf(sealed), texts.map(parsed))
+  const immediate = new TurnPacker((flush) => flush(), 1000, (p) => sealed.push(p))
+  sealed.length = 0
+  immediate.add(texts[0]!)
   t.equal(sealed.length, 1, 'a scheduler that runs at once seals at once')
 })
