@@ -1,7 +1,15 @@
 import fc from 'fast-check'
 import t from 'tap'
 import { utf8Decode, utf8Encode } from './encoding.ts'
-import { isPacked, packPlaintexts, packTexts, splitPacked, TurnPacker } from './json-seq.ts'
+import {
+  fastestSearch,
+  isPacked,
+  packPlaintexts,
+  packTexts,
+  splitPacked,
+  TurnPacker,
+  typedArraySearch,
+} from './json-seq.ts'
 import { SIZES } from './registry.ts'
 
 const json = (value: unknown) => utf8Encode(JSON.stringify(value))
@@ -24,6 +32,22 @@ t.test('empty elements are no elements (RFC 7464 §2.1); bytes that are not UTF-
   const elements = splitPacked(bytes)
   t.same(elements.map((e) => [...e]), [[0x31, 0x0a], [0xff, 0xfe]])
   t.same(splitPacked(Uint8Array.of(0x1e)), [])
+})
+
+t.test("property: Node's Buffer search finds the same RS as the standard one, so both split alike", async (t) => {
+  t.not(fastestSearch, typedArraySearch, 'on Node the Buffer search is the one used')
+  // Bytes drawn mostly from RS and LF, so that elements are short, empty or at either end.
+  const byte = fc.oneof(fc.constant(0x1e), fc.constant(0x0a), fc.integer({ min: 0, max: 255 }))
+  const property = fc.property(fc.array(byte, { maxLength: 300 }), fc.nat(310), (bytes, from) => {
+    const plaintext = Uint8Array.from(bytes)
+    const found = fastestSearch(plaintext, 0x1e, from)
+    if (found !== typedArraySearch(plaintext, 0x1e, from)) return false
+    const split = (search: typeof fastestSearch) => splitPacked(plaintext, search).map((e) => [...e])
+    return JSON.stringify(split(fastestSearch)) === JSON.stringify(split(typedArraySearch))
+  })
+  t.doesNotThrow(() => fc.assert(property, { numRuns: 500 }))
+  const view = Uint8Array.of(9, 0x1e, 7, 0x1e).subarray(2)
+  t.equal(fastestSearch(view, 0x1e, 0), 1, "an index counts from the view's start, not its buffer's")
 })
 
 t.test('a lone text is sent as itself; a burst is packed within max_frame − 16 and 64 elements', async (t) => {

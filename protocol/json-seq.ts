@@ -21,16 +21,33 @@ export function isPacked(plaintext: Uint8Array): boolean {
   return plaintext[0] === RS
 }
 
+/** The index of the first `value` byte in `bytes` at or after `from`, or -1. */
+export type ByteSearch = (bytes: Uint8Array, value: number, from: number) => number
+
+/** The standard search, what a browser uses. */
+export const typedArraySearch: ByteSearch = (bytes, value, from) => bytes.indexOf(value, from)
+
+/**
+ * On Node, Buffer's indexOf (memchr; it takes any Uint8Array), because V8's TypedArray indexOf
+ * is far slower there: finding the three RS of a 48 KiB packed plaintext (three 16 KiB echoes) took
+ * 34 µs against 0.9 µs on Node 20, about 12 µs per message on each side. Browsers have no Buffer
+ * and keep the standard method; both give the same indexes (json-seq.test.ts).
+ */
+type BufferIndexOf = (this: Uint8Array, value: number, from: number) => number
+const nodeIndexOf = (globalThis as { Buffer?: { prototype: { indexOf: BufferIndexOf } } }).Buffer?.prototype.indexOf
+export const fastestSearch: ByteSearch =
+  nodeIndexOf === undefined ? typedArraySearch : (bytes, value, from) => nodeIndexOf.call(bytes, value, from)
+
 /**
  * The elements of a packed plaintext, in order, as views into it: the bytes after each RS up to
  * the next RS or the end (the LF stays; JSON parsers take it as whitespace). Empty elements (two
  * RS in a row, RFC 7464 §2.1) are no elements.
  */
-export function splitPacked(plaintext: Uint8Array): Uint8Array[] {
+export function splitPacked(plaintext: Uint8Array, search: ByteSearch = fastestSearch): Uint8Array[] {
   const elements: Uint8Array[] = []
-  let start = plaintext.indexOf(RS) + 1
+  let start = search(plaintext, RS, 0) + 1
   while (start > 0) {
-    const next = plaintext.indexOf(RS, start)
+    const next = search(plaintext, RS, start)
     const end = next < 0 ? plaintext.length : next
     if (end > start) elements.push(plaintext.subarray(start, end))
     start = next + 1
