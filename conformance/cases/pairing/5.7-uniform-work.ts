@@ -5,7 +5,11 @@
  * alternating, in fresh windows of max_concurrent_pairings / 2 pairs each (a window refuses more
  * pending pairings). drivers/timing.ts says when a difference counts (median ratio of
  * the pairs outside [0.8, 1.25]) and what it was measured to be. 32 pairs by default (under 1 s
- * on a loaded machine); --slow takes 200.
+ * on a loaded machine); --slow takes 200. When 32 pairs fall outside the bounds, 96 more are
+ * taken and the 128 judged together before the case fails: a fresh-clone CI run, both cores busy
+ * with other test files, once measured 0.74 on 32 pairs of the reference device, which gives 1.005
+ * on 200 pairs of a quiet machine. A device that leaks stays out of bounds however many pairs are
+ * taken (drivers/timing.ts); load noise does not.
  */
 import { PATHS } from '../../../protocol/registry.ts'
 import { encodeShare, M, passwordScalar } from '../../../protocol/spake2/index.ts'
@@ -18,6 +22,8 @@ import { fail, PASS } from '../../verdicts.ts'
 
 const DEFAULT_PAIRS = 32
 const SLOW_PAIRS = 200
+/** Taken after a default run out of bounds, to tell a leak from a load burst. */
+const CONFIRMING_PAIRS = 96
 
 function shareOf(pin: string): Uint8Array {
   return encodeShare(M.multiply(passwordScalar(pin).w))
@@ -59,18 +65,23 @@ export const uniformWork: CaseDefinition = {
   needsPin: true,
   async run(ctx) {
     const perWindow = Math.max(1, Math.floor(limitOf(ctx.target, 'max_concurrent_pairings') / 2))
-    const wanted = ctx.slow ? SLOW_PAIRS : DEFAULT_PAIRS
     const pairs: TimedPair[] = []
-    while (pairs.length < wanted) {
-      pairs.push(...(await windowPairs(ctx, Math.min(perWindow, wanted - pairs.length), pairs.length)))
+    const measure = async (count: number) => {
+      const wanted = pairs.length + count
+      while (pairs.length < wanted) {
+        pairs.push(...(await windowPairs(ctx, Math.min(perWindow, wanted - pairs.length), pairs.length)))
+      }
+      const verdict = judgeTiming(pairs)
+      const summary = {
+        pairs: verdict.pairs,
+        median_ratio: Number(verdict.medianRatio.toFixed(3)),
+        right_pin_faster: verdict.probeFaster,
+      }
+      ctx.record({ step: 'timing of right against wrong PIN shares', actual: summary })
+      return { verdict, summary }
     }
-    const verdict = judgeTiming(pairs)
-    const summary = {
-      pairs: verdict.pairs,
-      median_ratio: Number(verdict.medianRatio.toFixed(3)),
-      right_pin_faster: verdict.probeFaster,
-    }
-    ctx.record({ step: 'timing of right against wrong PIN shares', actual: summary })
+    let { verdict, summary } = await measure(ctx.slow ? SLOW_PAIRS : DEFAULT_PAIRS)
+    if (verdict.leaks && !ctx.slow) ({ verdict, summary } = await measure(CONFIRMING_PAIRS))
     if (!verdict.leaks) return PASS
     return fail('pair/start timing tells whether K is the identity (§5.7)',
       { median_ratio: `within [${1 / TIMING_TOLERANCE}, ${TIMING_TOLERANCE}]` },
