@@ -47,6 +47,7 @@ const FAULT_CATCHERS: Readonly<Record<string, string>> = {
   'json-seq-unoffered-answer': '7.10-answer-only-offers',
   'json-seq-first-element-only': '7.10-device-elements',
   'json-seq-no-element-cap': '7.10-too-many-elements',
+  'json-seq-no-pack-cap': '7.10-at-most-64',
   'signed-upgrade-no-nonce-claim': '7.2-signed-upgrade-replay',
   'signed-upgrade-skip-verify': '7.2-signed-upgrade',
 }

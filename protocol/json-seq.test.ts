@@ -57,6 +57,8 @@ t.test('a lone text is sent as itself; a burst is packed within max_frame − 16
   const packed = packPlaintexts(small, SIZES.noiseMaxMessage - SIZES.aeadTag)
   t.same(packed.map((p) => splitPacked(p).length), [64, 64, 64, 8])
   t.same(valuesOf(packed), small.map(parsed))
+  const uncapped = packPlaintexts(small, SIZES.noiseMaxMessage - SIZES.aeadTag, 100)
+  t.same(uncapped.map((p) => splitPacked(p).length), [100, 100], 'maxElements replaces the 64 (a fault switch)')
 })
 
 t.test('property: order and content survive, every plaintext fits, none packs fewer than two', async (t) => {

@@ -72,12 +72,16 @@ export function packTexts(texts: readonly Uint8Array[]): Uint8Array {
 
 /**
  * The plaintexts that carry `texts` in order, as few as §7.10 allows: each at most
- * `maxPlaintext` bytes (the receiver's max_frame − 16, §7.5) and SIZES.jsonSeqMaxElements
- * elements. A text alone in its plaintext is sent as itself (§7.6), not packed, so a lone message
+ * `maxPlaintext` bytes (the receiver's max_frame − 16, §7.5) and `maxElements` elements
+ * (pw-sess-7.10-at-most-64; only a fault switch of the reference device passes more). A text alone in its plaintext is sent as itself (§7.6), not packed, so a lone message
  * costs nothing extra; so is a text too long to be packed with anything, which the caller has
  * already checked fits `maxPlaintext` on its own.
  */
-export function packPlaintexts(texts: readonly Uint8Array[], maxPlaintext: number): Uint8Array[] {
+export function packPlaintexts(
+  texts: readonly Uint8Array[],
+  maxPlaintext: number,
+  maxElements: number = SIZES.jsonSeqMaxElements,
+): Uint8Array[] {
   const plaintexts: Uint8Array[] = []
   let group: Uint8Array[] = []
   let groupBytes = 0
@@ -89,7 +93,7 @@ export function packPlaintexts(texts: readonly Uint8Array[], maxPlaintext: numbe
   }
   for (const text of texts) {
     const bytes = text.length + ELEMENT_OVERHEAD
-    if (group.length === SIZES.jsonSeqMaxElements || groupBytes + bytes > maxPlaintext) flush()
+    if (group.length === maxElements || groupBytes + bytes > maxPlaintext) flush()
     group.push(text)
     groupBytes += bytes
   }
@@ -108,23 +112,26 @@ export class TurnPacker {
   readonly #schedule: (flush: () => void) => void
   readonly #maxPlaintext: number
   readonly #seal: (plaintext: Uint8Array) => void
+  readonly #maxElements: number
   #unsent: Uint8Array[] = []
   // One function for every turn, so scheduling a flush allocates nothing.
   readonly #flush = () => {
     const unsent = this.#unsent
     this.#unsent = []
-    for (const plaintext of packPlaintexts(unsent, this.#maxPlaintext)) this.#seal(plaintext)
+    for (const plaintext of packPlaintexts(unsent, this.#maxPlaintext, this.#maxElements)) this.#seal(plaintext)
   }
 
-  /** `maxPlaintext`: the receiver's max_frame − 16 (§7.5). */
+  /** `maxPlaintext`: the receiver's max_frame − 16 (§7.5); `maxElements` as packPlaintexts. */
   constructor(
     schedule: (flush: () => void) => void,
     maxPlaintext: number,
     seal: (plaintext: Uint8Array) => void,
+    maxElements: number = SIZES.jsonSeqMaxElements,
   ) {
     this.#schedule = schedule
     this.#maxPlaintext = maxPlaintext
     this.#seal = seal
+    this.#maxElements = maxElements
   }
 
   /** Adds one JSON text (no longer than maxPlaintext) to this run's plaintexts. */

@@ -36,6 +36,7 @@ export const FAULTS = {
   'json-seq-unoffered-answer': 'Message 2 has json_seq although message 1 did not offer it (spec §7.10).',
   'json-seq-first-element-only': 'Only the first element of a packed plaintext is processed (spec §7.10).',
   'json-seq-no-element-cap': 'A packed plaintext of more than 64 elements is processed (spec §7.10).',
+  'json-seq-no-pack-cap': 'The answers of one turn are packed into one plaintext however many there are (spec §7.10).',
   'signed-upgrade-no-nonce-claim': 'A signed upgrade does not claim its nonce, so it can be replayed (spec §7.2).',
   'signed-upgrade-skip-verify': "A signed upgrade opens a session for its keyid's client unverified (spec §7.2).",
 } as const

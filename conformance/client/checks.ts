@@ -2,7 +2,7 @@
  * The checks client-mode cases make (spec §12.3, §14.2): each returns null when the client did
  * what the spec requires, or a fail verdict naming the expectation and what happened.
  */
-import { PATHS, problemType, type CloseEntry, type ProblemEntry } from '../../protocol/registry.ts'
+import { PATHS, problemType, SIZES, type CloseEntry, type ProblemEntry } from '../../protocol/registry.ts'
 import { CaseFailure, fail, skip, type FailVerdict } from '../verdicts.ts'
 import { requestsTo, sessionsOf, type SessionRecord } from './device.ts'
 import type { Outcome } from './model.ts'
@@ -141,6 +141,18 @@ export function packedOnlyWhenAccepted(o: Outcome): FailVerdict | null {
   if (unaccepted.length === 0) return null
   return fail('the client sent a packed plaintext, but message 2 did not accept json_seq (§7.10 pw-sess-7.10-only-when-accepted)',
     'one JSON text per plaintext (§7.6)', unaccepted.map((p) => `a packed plaintext of ${p.elements} elements`))
+}
+
+/**
+ * §7.10 pw-sess-7.10-at-most-64: no packed plaintext from the client had more than 64 elements.
+ * An adapter makes one call per run, so no case can make a client pack that many; every session
+ * case checks it all the same, as the device side's 7.10-at-most-64 case provokes it.
+ */
+export function packedAtMost64(o: Outcome): FailVerdict | null {
+  const over = sessionsOf(o.log).flatMap((s) => s.packed.filter((p) => p.elements > SIZES.jsonSeqMaxElements))
+  if (over.length === 0) return null
+  return fail(`the client packed more than ${SIZES.jsonSeqMaxElements} elements into one plaintext (§7.10 pw-sess-7.10-at-most-64)`,
+    `at most ${SIZES.jsonSeqMaxElements} elements`, over.map((p) => `a packed plaintext of ${p.elements} elements`))
 }
 
 /** Skips the case when an optional subcommand is not implemented (exit 3, nothing sent). */

@@ -236,14 +236,17 @@ export class Session implements LiveSession {
   /**
    * §7.10: what one turn produces (the answers to every frame of one TCP read) is sealed together
    * once its microtasks are done, which is when process.nextTick runs; a session closed meanwhile
-   * seals nothing more. Fault json-seq-to-non-offering packs for a client that did not offer.
+   * seals nothing more. Fault json-seq-to-non-offering packs for a client that did not offer,
+   * json-seq-no-pack-cap packs more than 64 answers together.
    */
   #newPacker(): TurnPacker | null {
-    if (!this.#packed && !this.#ctx.faults.has('json-seq-to-non-offering')) return null
+    const { faults } = this.#ctx
+    if (!this.#packed && !faults.has('json-seq-to-non-offering')) return null
     const seal = (plaintext: Uint8Array) => {
       if (this.#phase === 'transport') this.#outbox.send(this.#transport!.seal(plaintext))
     }
-    return new TurnPacker((flush) => process.nextTick(flush), this.#peerMaxFrame - SIZES.aeadTag, seal)
+    const maxElements = faults.has('json-seq-no-pack-cap') ? Infinity : SIZES.jsonSeqMaxElements
+    return new TurnPacker((flush) => process.nextTick(flush), this.#peerMaxFrame - SIZES.aeadTag, seal, maxElements)
   }
 
   /** §7.7: RFC 6455 §5.5.2 pings every ping_interval; no pong or frame since the last → idle. */

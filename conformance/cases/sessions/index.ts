@@ -31,6 +31,7 @@ import { reservedCodes } from './7.9-reserved-codes.ts'
 import { checkOrder } from './7.5-check-order.ts'
 import { closeAnswerCase } from './7.9-close-answer.ts'
 import { answerOnlyOffers } from './7.10-answer-only-offers.ts'
+import { atMost64 } from './7.10-at-most-64.ts'
 import { deviceElements } from './7.10-device-elements.ts'
 import { onlyWhenAccepted } from './7.10-only-when-accepted.ts'
 import { tooManyElements } from './7.10-too-many-elements.ts'
@@ -70,4 +71,5 @@ export const cases: CaseDefinition[] = [
   onlyWhenAccepted,
   deviceElements,
   tooManyElements,
+  atMost64,
 ]

@@ -5,7 +5,7 @@
 import { PATHS } from '../../../protocol/registry.ts'
 import type { Level, Verdict } from '../../model.ts'
 import { firstFailure, type FailVerdict } from '../../verdicts.ts'
-import { nothingSentTo, noCredentials, packedOnlyWhenAccepted } from '../checks.ts'
+import { nothingSentTo, noCredentials, packedAtMost64, packedOnlyWhenAccepted } from '../checks.ts'
 import type { DeviceScript } from '../device.ts'
 import type { ClientCaseContext, ClientCaseDefinition, Outcome, Paired } from '../model.ts'
 
@@ -37,12 +37,13 @@ export const beforePairFinish = (o: Outcome, why: string) => nothingSentTo(o, PA
 
 /**
  * A call on a shared paired client against a session scripted with `script`; in every one, a
- * packed plaintext the device did not accept fails the client (§7.10).
+ * packed plaintext the device did not accept, or one of more than 64 elements, fails the client
+ * (§7.10).
  */
 export function sessionCase(id: string, requirement: string, title: string, script: DeviceScript, judge: (o: Outcome, paired: Paired, ctx: ClientCaseContext) => (FailVerdict | null)[], level: Level = 'MUST'): ClientCaseDefinition {
   return clientCase(id, requirement, title, async (ctx) => {
     const paired = await ctx.paired(script)
     const o = await ctx.call(paired)
-    return firstFailure(...judge(o, paired, ctx), packedOnlyWhenAccepted(o))
+    return firstFailure(...judge(o, paired, ctx), packedOnlyWhenAccepted(o), packedAtMost64(o))
   }, level)
 }
