@@ -24,6 +24,7 @@ import {
 } from '../../protocol/httpsig/index.ts'
 import { clientIdOf, deviceIdOf } from '../../protocol/ids.ts'
 import { HandshakeState, NoiseTransport, sessionPrologue } from '../../protocol/noise/index.ts'
+import { lowOrderMessage2 } from '../drivers/session.ts'
 import {
   CLOSES,
   LABELS,
@@ -99,6 +100,8 @@ export type Message2Fault =
   | 'payload-unknown-member'
   | 'payload-small-max-frame'
   | 'payload-not-json'
+  /** e is the all-zero point, so the client's ee is all zero (§7.3 pw-sess-7.3-reject-zero-dh). */
+  | 'low-order-e'
 
 export interface DeviceScript {
   readonly discovery?: EndpointScript & {
@@ -579,6 +582,7 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
     const handshake = new HandshakeState({ role: 'responder', psk: client.pairingKey, prologue })
     let transport: NoiseTransport | undefined
     let clientMaxFrame: number = SIZES.noiseMaxMessage
+    let message1: Uint8Array | undefined
     let ended = false
     const closeWith = (entry: CloseEntry): void => {
       if (ended) return
@@ -640,6 +644,7 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
         record.broken = true
         return
       }
+      if (m2 === 'low-order-e') bytes = lowOrderMessage2(client.pairingKey, prologue, message1!, utf8Encode(text))
       if (m2 === 'bit-flip') bytes = flipBit(bytes, bytes.length - 3)
       if (m2 === 'truncate') bytes = bytes.subarray(0, bytes.length - 1)
       ws.send(bytes)
@@ -764,6 +769,7 @@ export async function startHarnessDevice(script: DeviceScript = {}): Promise<Har
         }
         try {
           const payload = JSON.parse(utf8Decode(handshake.readMessage(frame))) as { max_frame?: unknown }
+          message1 = frame
           record.message1 = { e: base64urlEncode(frame.subarray(0, SIZES.x25519Key)), payload }
           record.message1At = Date.now()
           record.frames.push({ binary: true, size: frame.length, note: 'message 1' })

@@ -116,6 +116,32 @@ export function lowOrderMessage1(client: PairedClient): Uint8Array {
   return concatBytes(e, symmetric.encryptAndHash(payloadBytes(payload)))
 }
 
+/**
+ * The device's side of the same attack on a client (client mode): a message 2 answering
+ * `message1` whose ephemeral key is the all-zero point, so that the client's `ee` is all zero.
+ * Everything else is what a device would send, with the zero DH output mixed in as `ee`: a client
+ * that skipped the §7.3 check would read `payload` and go on (drivers/session.test.ts).
+ */
+export function lowOrderMessage2(
+  psk: Uint8Array,
+  prologue: Uint8Array,
+  message1: Uint8Array,
+  payload: Uint8Array,
+): Uint8Array {
+  const symmetric = new SymmetricState()
+  symmetric.mixHash(prologue)
+  symmetric.mixKeyAndHash(psk)
+  const re = message1.subarray(0, SIZES.x25519Key)
+  symmetric.mixHash(re)
+  symmetric.mixKey(re)
+  symmetric.decryptAndHash(message1.subarray(SIZES.x25519Key))
+  const e = new Uint8Array(SIZES.x25519Key)
+  symmetric.mixHash(e)
+  symmetric.mixKey(e)
+  symmetric.mixKey(new Uint8Array(SIZES.x25519Key))
+  return concatBytes(e, symmetric.encryptAndHash(payload))
+}
+
 /** An open session: the socket, the transport keys, and the device's message 2 payload. */
 export class NoiseSession {
   readonly socket: SocketObserver
