@@ -10,7 +10,7 @@
 import { SIZES } from '../../../protocol/registry.ts'
 import type { CaseDefinition } from '../../model.ts'
 import { must, PASS } from '../../verdicts.ts'
-import { acceptedSession, echoAnswer, echoes, expectAnswers, fitsFrame, packed } from './packed-support.ts'
+import { acceptedSession, echoAnswer, expectAnswers, fullest, packed } from './packed-support.ts'
 
 const PLAINTEXTS = 2
 
@@ -23,11 +23,7 @@ export const atMost64: CaseDefinition = {
   needsPin: true,
   async run(ctx) {
     const session = await acceptedSession(ctx)
-    const groups = Array.from({ length: PLAINTEXTS }, () => {
-      let requests = echoes(session, SIZES.jsonSeqMaxElements)
-      while (requests.length > 2 && !fitsFrame(session, packed(requests))) requests = requests.slice(0, -1)
-      return requests
-    })
+    const groups = Array.from({ length: PLAINTEXTS }, () => fullest(session))
     await session.sendBurst(groups.map((requests) => packed(requests)))
     const requests = groups.flat()
     must(await expectAnswers(ctx, session, `${requests.length} echo requests in ${PLAINTEXTS} packed plaintexts, one write`,

@@ -9,11 +9,11 @@
  * A device that declines json_seq is not supported (packed-support.ts).
  */
 import { utf8Encode } from '../../../protocol/encoding.ts'
-import { METHODS, RPC_ERRORS, SIZES } from '../../../protocol/registry.ts'
+import { METHODS, RPC_ERRORS } from '../../../protocol/registry.ts'
 import type { NoiseSession } from '../../drivers/session.ts'
 import type { CaseContext, CaseDefinition } from '../../model.ts'
 import { must, PASS } from '../../verdicts.ts'
-import { acceptedSession, echoAnswer, echoes, expectAnswers, fitsFrame, packed, type Expected } from './packed-support.ts'
+import { acceptedSession, echoAnswer, expectAnswers, fullest, packed, type Expected } from './packed-support.ts'
 import { echoRequest } from './support.ts'
 
 // Bytes that are not UTF-8 (0xff never occurs in UTF-8, RFC 3629 §1), and JSON cut short.
@@ -47,13 +47,6 @@ async function sendPacked(ctx: CaseContext, session: NoiseSession, step: string,
   const after = echoRequest(session, ['after the packed plaintext'])
   await session.send(after)
   must(await expectAnswers(ctx, session, step, [...expected, echoAnswer(after)]))
-}
-
-/** The most echo requests, up to 64, whose packed plaintext fits the device's max_frame. */
-function fullest(session: NoiseSession): Record<string, unknown>[] {
-  let requests = echoes(session, SIZES.jsonSeqMaxElements)
-  while (requests.length > 2 && !fitsFrame(session, packed(requests))) requests = requests.slice(0, -1)
-  return requests
 }
 
 export const deviceElements: CaseDefinition = {

@@ -106,3 +106,10 @@ export async function expectAnswers(
 export function echoes(session: NoiseSession, count: number): Record<string, unknown>[] {
   return Array.from({ length: count }, (_, n) => ({ jsonrpc: '2.0', id: session.nextId(), method: METHODS.echo, params: [n] }))
 }
+
+/** The most echo requests, up to 64, whose packed plaintext fits the device's max_frame. */
+export function fullest(session: NoiseSession): Record<string, unknown>[] {
+  let requests = echoes(session, SIZES.jsonSeqMaxElements)
+  while (requests.length > 2 && !fitsFrame(session, packed(requests))) requests = requests.slice(0, -1)
+  return requests
+}
